@@ -1,0 +1,28 @@
+"""``python -m asrbench eval checkpoint=PATH``: score a checkpoint on its test split or any manifest."""
+
+from pathlib import Path
+
+import hydra
+import torch
+from hydra.utils import instantiate
+from omegaconf import DictConfig
+
+from asrbench.config import CONF_DIR
+from asrbench.evaluation.evaluate import evaluate_manifest, write_results
+from asrbench.evaluation.table import print_metrics
+from asrbench.training.checkpoint import load_model
+
+
+@hydra.main(config_path=CONF_DIR, config_name="eval", version_base="1.3")
+def main(cfg: DictConfig) -> float:
+    if cfg.threads:
+        torch.set_num_threads(cfg.threads)
+    model, train_config = load_model(cfg.checkpoint)
+    manifest = cfg.data.test_manifest or train_config["data"]["test_manifest"]
+    records, metrics = evaluate_manifest(model, manifest, instantiate(cfg.decoding), cfg.data.batch_seconds,
+                                         cfg.device, cfg.data.skip_bad)
+    metrics["checkpoint"] = str(Path(cfg.checkpoint).resolve())
+    write_results(cfg.output_dir, records, metrics)
+    print_metrics(metrics, title=f"{cfg.checkpoint} on {manifest}")
+    print(f"wrote {Path(cfg.output_dir) / 'metrics.json'} and hyps.jsonl")
+    return metrics["wer"]

@@ -1,0 +1,104 @@
+"""``python -m asrbench train``: fit a model with Lightning, then evaluate its best checkpoint."""
+
+import logging
+import shutil
+import time
+from pathlib import Path
+
+import hydra
+import lightning as L
+import torch
+from hydra.core.hydra_config import HydraConfig
+from hydra.utils import instantiate
+from lightning.pytorch.callbacks import LearningRateMonitor, ModelCheckpoint, RichProgressBar
+from lightning.pytorch.loggers import CSVLogger, TensorBoardLogger
+from omegaconf import DictConfig, OmegaConf
+
+from asrbench.config import CONF_DIR
+from asrbench.evaluation.evaluate import evaluate_manifest, update_metrics, write_results
+from asrbench.evaluation.table import print_metrics
+from asrbench.models.build import build_model
+from asrbench.training.checkpoint import load_model
+from asrbench.training.module import ASRTask
+
+log = logging.getLogger(__name__)
+
+
+def ensure_corpus(cfg: DictConfig) -> None:
+    """Build the configured corpus when the data manifests point into it and are missing."""
+    manifests = [Path(cfg.data[k]) for k in ("train_manifest", "dev_manifest", "test_manifest")]
+    if all(m.is_file() for m in manifests):
+        return
+    corpus_dir = Path(cfg.corpus.out_dir).resolve() if cfg.get("corpus") else None
+    if corpus_dir is None or any(corpus_dir not in m.resolve().parents for m in manifests):
+        missing = next(m for m in manifests if not m.is_file())
+        raise FileNotFoundError(f"manifest {missing} does not exist (data.*_manifest); import a corpus with "
+                                "`python -m asrbench data ...` or fix the path")
+    log.info("built-in corpus missing at %s: synthesising it (one time)", corpus_dir)
+    instantiate(cfg.corpus)
+
+
+def prepare_run_dir(run_dir: Path, resume: bool, overwrite: bool) -> str | None:
+    """Return the checkpoint to resume from; refuse to clobber an earlier run's checkpoints."""
+    last = run_dir / "checkpoints" / "last.ckpt"
+    if resume:
+        if not last.is_file():
+            log.warning("resume=true but %s does not exist: starting from scratch", last)
+            return None
+        return str(last)
+    if (run_dir / "checkpoints").is_dir() and any((run_dir / "checkpoints").iterdir()):
+        if not overwrite:
+            raise SystemExit(f"asrbench: {run_dir} already holds checkpoints from an earlier run. Pass "
+                             "resume=true to continue it, or overwrite=true to delete them and start over.")
+        shutil.rmtree(run_dir / "checkpoints")
+    return None
+
+
+def build_trainer(cfg: DictConfig, run_dir: Path) -> L.Trainer:
+    checkpoints = ModelCheckpoint(dirpath=run_dir / "checkpoints", filename="best-{epoch:02d}-{dev_wer:.4f}",
+                                  monitor="dev_wer", mode="min", save_top_k=1, save_last=True)
+    loggers = [CSVLogger(run_dir, name="logs", version=""), TensorBoardLogger(run_dir, name="tb", version="")]
+    return instantiate(cfg.trainer, default_root_dir=str(run_dir), logger=loggers,
+                       callbacks=[checkpoints, RichProgressBar(leave=True), LearningRateMonitor()])
+
+
+def run(cfg: DictConfig, run_dir: Path) -> dict:
+    if cfg.threads:
+        torch.set_num_threads(cfg.threads)
+    L.seed_everything(cfg.seed, workers=True)
+    ckpt_path = prepare_run_dir(run_dir, cfg.resume, cfg.overwrite)
+    ensure_corpus(cfg)
+    datamodule = instantiate(cfg.data)
+    tokenizer = instantiate(cfg.tokenizer)(texts=datamodule.train_texts(),
+                                           cache_dir=Path(cfg.data.train_manifest).parent)
+    model = build_model(cfg, tokenizer)
+    datamodule.tokenizer = model.tokenizer
+    task = ASRTask(model, cfg)
+    trainer = build_trainer(cfg, run_dir)
+    log.info("model: %.2f M parameters (%.2f M trainable); run dir %s", model.num_parameters() / 1e6,
+             model.num_parameters(trainable_only=True) / 1e6, run_dir)
+    start = time.perf_counter()
+    trainer.fit(task, datamodule=datamodule, ckpt_path=ckpt_path)
+    train_seconds = time.perf_counter() - start
+    if not trainer.is_global_zero:
+        return {}
+    best = trainer.checkpoint_callback.best_model_path or str(run_dir / "checkpoints" / "last.ckpt")
+    metrics = {"train_seconds": train_seconds, "best_checkpoint": best, "skipped_batches": task.skipped_batches,
+               "head": cfg.model._target_.rsplit(".", 1)[-1], "encoder": cfg.encoder._target_.rsplit(".", 1)[-1],
+               "epochs": trainer.current_epoch, "steps": trainer.global_step}
+    update_metrics(run_dir, metrics)
+    if cfg.evaluate:
+        best_model, _ = load_model(best)
+        records, test_metrics = evaluate_manifest(best_model, cfg.data.test_manifest, instantiate(cfg.decoding),
+                                                  batch_seconds=cfg.data.batch_seconds)
+        write_results(run_dir, records, test_metrics)
+        metrics.update(test_metrics)
+        print_metrics(metrics, title=f"{run_dir}: test set")
+    return metrics
+
+
+@hydra.main(config_path=CONF_DIR, config_name="train", version_base="1.3")
+def main(cfg: DictConfig) -> float | None:
+    OmegaConf.resolve(cfg)
+    metrics = run(cfg, Path(HydraConfig.get().runtime.output_dir))
+    return metrics.get("wer")  # what a Hydra sweeper (e.g. Optuna) minimises

@@ -1,0 +1,32 @@
+"""WER/CER with jiwer, per-utterance error counts, all under one named normaliser."""
+
+import jiwer
+
+from asrbench.text.normalizer import NAME as NORMALIZER
+from asrbench.text.normalizer import normalize
+
+
+def utterance_errors(ref: str, hyp: str) -> dict[str, int]:
+    """Word-level hits/substitutions/deletions/insertions of one normalised pair."""
+    if not ref:
+        return {"ref_words": 0, "hits": 0, "sub": 0, "del": 0, "ins": len(hyp.split())}
+    out = jiwer.process_words(ref, hyp)
+    return {"ref_words": len(ref.split()), "hits": out.hits, "sub": out.substitutions,
+            "del": out.deletions, "ins": out.insertions}
+
+
+def score(records: list[dict]) -> dict:
+    """Corpus WER/CER over records with ``ref`` and ``hyp``; adds per-utterance ``errors`` in place."""
+    refs, hyps = [normalize(r["ref"]) for r in records], [normalize(r["hyp"]) for r in records]
+    totals = {"ref_words": 0, "hits": 0, "sub": 0, "del": 0, "ins": 0}
+    for record, ref, hyp in zip(records, refs, hyps, strict=True):
+        record["errors"] = utterance_errors(ref, hyp)
+        for key, value in record["errors"].items():
+            totals[key] += value
+    words = max(totals["ref_words"], 1)
+    return {
+        "wer": (totals["sub"] + totals["del"] + totals["ins"]) / words,
+        "cer": jiwer.cer(refs, hyps) if any(refs) else 0.0,
+        "substitutions": totals["sub"], "deletions": totals["del"], "insertions": totals["ins"],
+        "ref_words": totals["ref_words"], "utterances": len(records), "normalizer": NORMALIZER,
+    }

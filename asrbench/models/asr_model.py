@@ -1,0 +1,35 @@
+"""Frontend -> encoder -> head, plus the tokenizer that turns the head's ids into text."""
+
+import torch
+from torch import nn
+
+from asrbench.decoding.hypothesis import Hypothesis
+from asrbench.models.heads.options import DecodingOptions
+from asrbench.text.tokenizer import Tokenizer
+
+
+class ASRModel(nn.Module):
+    def __init__(self, frontend: nn.Module, encoder: nn.Module, head: nn.Module, tokenizer: Tokenizer):
+        super().__init__()
+        self.frontend, self.encoder, self.head = frontend, encoder, head
+        self.tokenizer = tokenizer
+
+    def encode(self, audio: torch.Tensor, audio_lens: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        features, lengths = self.frontend(audio, audio_lens)
+        return self.encoder(features, lengths)
+
+    def forward(self, batch: dict) -> dict[str, torch.Tensor]:
+        enc, enc_lens = self.encode(batch["audio"], batch["audio_lens"])
+        return self.head(enc, enc_lens, batch)
+
+    @torch.no_grad()
+    def transcribe(self, audio: torch.Tensor, audio_lens: torch.Tensor,
+                   options: DecodingOptions | None = None) -> list[Hypothesis]:
+        enc, enc_lens = self.encode(audio, audio_lens)
+        hyps = self.head.decode(enc, enc_lens, options or DecodingOptions())
+        for hyp in hyps:
+            hyp.text = self.tokenizer.decode(hyp.tokens)
+        return hyps
+
+    def num_parameters(self, trainable_only: bool = False) -> int:
+        return sum(p.numel() for p in self.parameters() if p.requires_grad or not trainable_only)

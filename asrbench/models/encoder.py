@@ -1,0 +1,89 @@
+"""The shared speech encoder: a strided conv1d stem and a pre-LN transformer.
+
+``strides=(2, 2)`` subsamples 10 ms frames by 4 (the asrbench default); ``strides=(1, 2)`` with
+sinusoidal positions and Whisper's sizes is exactly Whisper's encoder, so its weights load as is.
+"""
+
+import math
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from asrbench.models.attention import LayerNorm, ResidualAttentionBlock
+
+
+def sinusoids(length: int, channels: int, max_timescale: float = 10000.0) -> torch.Tensor:
+    """Whisper's sinusoidal position table: (length, channels), sines then cosines."""
+    increment = math.log(max_timescale) / (channels // 2 - 1)
+    inv_timescales = torch.exp(-increment * torch.arange(channels // 2))
+    scaled_time = torch.arange(length)[:, None] * inv_timescales[None, :]
+    return torch.cat([scaled_time.sin(), scaled_time.cos()], dim=1)
+
+
+def padding_mask(lengths: torch.Tensor, max_len: int) -> torch.Tensor:
+    """(B, max_len) boolean, True on valid positions."""
+    return torch.arange(max_len, device=lengths.device) < lengths[:, None]
+
+
+class TransformerEncoder(nn.Module):
+    def __init__(self, n_mels: int = 80, dim: int = 256, layers: int = 6, heads: int = 4,
+                 strides: tuple[int, ...] = (2, 2), max_positions: int = 6000, dropout: float = 0.1,
+                 checkpoint: str | None = None, freeze: bool = False):
+        super().__init__()
+        self.dim, self.strides = dim, tuple(strides)
+        convs, channels = [], n_mels
+        for stride in self.strides:
+            convs.append(nn.Conv1d(channels, dim, kernel_size=3, stride=stride, padding=1))
+            channels = dim
+        # Named conv1/conv2 like Whisper so its stem loads without renaming.
+        for i, conv in enumerate(convs, start=1):
+            self.add_module(f"conv{i}", conv)
+        self.register_buffer("positional_embedding", sinusoids(max_positions, dim), persistent=False)
+        self.blocks = nn.ModuleList(ResidualAttentionBlock(dim, heads, dropout=dropout) for _ in range(layers))
+        self.ln_post = LayerNorm(dim)
+        self.dropout = nn.Dropout(dropout)
+        if checkpoint:
+            self.load_pretrained(checkpoint)
+        if freeze:
+            self.requires_grad_(False)
+
+    @property
+    def convs(self) -> list[nn.Conv1d]:
+        return [getattr(self, f"conv{i}") for i in range(1, len(self.strides) + 1)]
+
+    def output_lengths(self, lengths: torch.Tensor) -> torch.Tensor:
+        for stride in self.strides:
+            lengths = torch.div(lengths - 1, stride, rounding_mode="floor") + 1  # kernel 3, padding 1
+        return lengths
+
+    def forward(self, features: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(B, n_mels, T) features -> (B, T', dim) states and (B,) lengths T'."""
+        x = features
+        for conv in self.convs:
+            x = F.gelu(conv(x))
+        x = x.transpose(1, 2)
+        if x.shape[1] > self.positional_embedding.shape[0]:
+            raise ValueError(f"input of {x.shape[1]} encoder frames exceeds max_positions="
+                             f"{self.positional_embedding.shape[0]}; chunk long audio or raise encoder.max_positions")
+        x = self.dropout(x + self.positional_embedding[: x.shape[1]].to(x.dtype))
+        lengths = self.output_lengths(lengths)
+        mask = padding_mask(lengths, x.shape[1])[:, None, None, :]
+        for block in self.blocks:
+            x, _, _ = block(x, mask=mask)
+        return self.ln_post(x), lengths
+
+    def load_pretrained(self, path: str) -> None:
+        """Initialise from an asrbench checkpoint or a converted Whisper file (its ``encoder.*`` weights)."""
+        from asrbench.training.checkpoint import load_state_dict
+
+        state = load_state_dict(Path(path))
+        prefix = next((p for p in ("model.encoder.", "encoder.") if any(k.startswith(p) for k in state)), None)
+        if prefix is None:
+            raise ValueError(f"{path} holds no encoder weights (no keys starting with 'encoder.')")
+        encoder_state = {k[len(prefix):]: v for k, v in state.items() if k.startswith(prefix)}
+        missing, unexpected = self.load_state_dict(encoder_state, strict=False)
+        if missing or unexpected:
+            raise ValueError(f"{path}: encoder weights do not fit encoder config "
+                             f"(missing {missing[:5]}, unexpected {unexpected[:5]})")

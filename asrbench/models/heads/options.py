@@ -1,0 +1,12 @@
+from dataclasses import dataclass
+
+
+@dataclass
+class DecodingOptions:
+    """How a head turns encoder states into text. Heads ignore the options that do not apply to them."""
+
+    beam_size: int = 1
+    length_penalty: float | None = None  # None: rank by score / length; else GNMT ((5 + len) / 6) ** penalty
+    max_length_ratio: float = 1.0  # max output tokens per encoder frame (autoregressive heads)
+    max_length: int = 224
+    ctc_weight: float | None = None  # joint CTC/attention scoring; None uses the head's training weight

@@ -1,0 +1,57 @@
+"""Loading checkpoints safely (``weights_only=True``) and rebuilding the model they describe."""
+
+import pickle
+from pathlib import Path
+
+import torch
+from omegaconf import OmegaConf
+
+from asrbench.models.asr_model import ASRModel
+
+
+class CheckpointError(ValueError):
+    """A checkpoint that cannot be loaded; the message names the file and why."""
+
+
+def read_checkpoint(path: str | Path) -> dict:
+    """``torch.load`` with ``weights_only=True``: tensors and plain containers only, never code."""
+    path = Path(path)
+    if not path.is_file():
+        raise CheckpointError(f"checkpoint {path} does not exist")
+    try:
+        return torch.load(path, map_location="cpu", weights_only=True)
+    except pickle.UnpicklingError as err:
+        first_line = str(err).strip().splitlines()[-1] if str(err).strip() else ""
+        raise CheckpointError(f"refusing to load {path}: it contains pickled Python objects, which could run "
+                              f"code when loaded; only tensors and plain containers are accepted ({first_line})"
+                              ) from None
+    except (RuntimeError, EOFError) as err:
+        raise CheckpointError(f"checkpoint {path} is truncated or not a PyTorch file ({err})") from None
+
+
+def load_state_dict(path: str | Path) -> dict[str, torch.Tensor]:
+    checkpoint = read_checkpoint(path)
+    return checkpoint.get("state_dict", checkpoint)
+
+
+def load_model(path: str | Path) -> tuple[ASRModel, dict]:
+    """Rebuild the ASRModel stored in an asrbench checkpoint; returns it (eval mode) and its config."""
+    from asrbench.models.build import build_model
+    from asrbench.text.tokenizer import tokenizer_from_tensor
+
+    checkpoint = read_checkpoint(path)
+    try:
+        config = checkpoint["hyper_parameters"]["config"]
+        tokenizer = tokenizer_from_tensor(checkpoint["tokenizer"])
+    except KeyError as err:
+        raise CheckpointError(f"{path} is not an asrbench checkpoint (no {err} entry)") from None
+    cfg = OmegaConf.create(config)
+    cfg.encoder.checkpoint = None  # the weights below already contain any pretrained initialisation
+    cfg.encoder.freeze = False
+    model = build_model(cfg, tokenizer)
+    state = {k.removeprefix("model."): v for k, v in checkpoint["state_dict"].items()}
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    if missing or unexpected:
+        raise CheckpointError(f"{path}: weights do not match its own config (missing {missing[:3]}, "
+                              f"unexpected {unexpected[:3]})")
+    return model.eval(), config
