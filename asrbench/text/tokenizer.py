@@ -76,7 +76,7 @@ class SentencePieceTokenizer:
         return self.sp.id_to_piece(token_id)
 
     def to_tensor(self) -> torch.Tensor:
-        return _pack({"type": "sentencepiece"}, self.model_proto)
+        return pack({"type": "sentencepiece"}, self.model_proto)
 
 
 class CharTokenizer:
@@ -103,10 +103,11 @@ class CharTokenizer:
         return ["<unk>", "<s>", "</s>"][token_id] if token_id < 3 else self.characters[token_id - 3]
 
     def to_tensor(self) -> torch.Tensor:
-        return _pack({"type": "char", "characters": self.characters}, b"")
+        return pack({"type": "char", "characters": self.characters}, b"")
 
 
-def _pack(header: dict, payload: bytes) -> torch.Tensor:
+def pack(header: dict, payload: bytes) -> torch.Tensor:
+    """A JSON header line and a binary payload as one uint8 tensor (safe to store in a checkpoint)."""
     blob = json.dumps(header).encode() + b"\n" + payload
     return torch.frombuffer(bytearray(blob), dtype=torch.uint8)
 
@@ -119,6 +120,10 @@ def tokenizer_from_tensor(blob: torch.Tensor) -> Tokenizer:
         return SentencePieceTokenizer(payload)
     if spec["type"] == "char":
         return CharTokenizer(spec["characters"])
+    if spec["type"] == "hf":
+        from asrbench.text.hf_tokenizer import HFTokenizer
+
+        return HFTokenizer.from_packed(spec, payload)
     raise ValueError(f"unknown tokenizer type {spec['type']!r} in checkpoint")
 
 
