@@ -42,7 +42,8 @@ class MultiHeadAttention(nn.Module):
 
         ``mask`` is boolean, True where attention is allowed, broadcastable to (B, heads, Tq, Tk).
         Self-attention appends the new keys/values to ``cache``; with ``static_kv`` the cache already
-        holds the (cross-attention) keys/values and is used as is.
+        holds the (cross-attention) keys/values and is used as is. A source (cache) with fewer rows than
+        ``x`` is shared by consecutive rows of ``x``, e.g. the beams of one utterance.
         """
         q = self._split(self.query(x))
         if static_kv and cache is not None:
@@ -51,6 +52,9 @@ class MultiHeadAttention(nn.Module):
             kv = self.project_kv(x if source is None else source)
             if cache is not None:
                 kv = KVCache(torch.cat([cache.key, kv.key], dim=2), torch.cat([cache.value, kv.value], dim=2))
+        group = q.shape[0] // kv.key.shape[0]
+        if group > 1:  # `group` consecutive rows (beams) share one source: fold them into the query length
+            q = q.unflatten(0, (-1, group)).transpose(1, 2).flatten(2, 3)
         if need_weights:
             scores = (q @ kv.key.transpose(-1, -2)) * q.shape[-1] ** -0.5
             if mask is not None:
@@ -60,6 +64,9 @@ class MultiHeadAttention(nn.Module):
         else:
             weights = None
             out = F.scaled_dot_product_attention(q, kv.key, kv.value, attn_mask=mask)
+        if group > 1:
+            out = out.unflatten(2, (group, -1)).transpose(1, 2).flatten(0, 1)
+            weights = weights.unflatten(2, (group, -1)).transpose(1, 2).flatten(0, 1) if need_weights else None
         return self.out(out.transpose(1, 2).flatten(2)), kv, weights
 
     def _split(self, x: torch.Tensor) -> torch.Tensor:

@@ -12,13 +12,23 @@ from asrbench.models.attention import KVCache, LayerNorm, ResidualAttentionBlock
 class DecoderState:
     self_caches: list[KVCache | None]  # grows by one position per step
     cross_caches: list[KVCache]  # encoder keys/values, computed once per utterance
-    source_mask: torch.Tensor  # (N, 1, 1, T') True on valid encoder frames
+    source_mask: torch.Tensor  # (B, 1, 1, T') True on valid encoder frames, one row per utterance
     offset: int = 0  # number of tokens already in the self-attention caches
+    group: int = 1  # consecutive hypothesis rows that share one utterance's cross caches (e.g. its beams)
 
     def reorder(self, index: torch.Tensor) -> "DecoderState":
-        return DecoderState([c.reorder(index) if c is not None else None for c in self.self_caches],
-                            [c.reorder(index) for c in self.cross_caches],
-                            self.source_mask.index_select(0, index), self.offset)
+        rows = torch.arange(len(index), device=index.device)
+        if len(index) == len(self.source_mask) * self.group and torch.equal(index, rows):
+            return self
+        self_caches = [c.reorder(index) if c is not None else None for c in self.self_caches]
+        utterances = len(self.source_mask)
+        group = len(index) // utterances
+        if group * utterances == len(index) and torch.equal(index // self.group, rows // group):
+            # every row stays with its utterance (beam search): the encoder memory is shared, not copied
+            return DecoderState(self_caches, self.cross_caches, self.source_mask, self.offset, group)
+        source = index // self.group
+        return DecoderState(self_caches, [c.reorder(source) for c in self.cross_caches],
+                            self.source_mask.index_select(0, source), self.offset, 1)
 
 
 class TransformerDecoder(nn.Module):
@@ -51,5 +61,10 @@ class TransformerDecoder(nn.Module):
             x, cache, _ = block(x, mask=causal, cache=cache, source_mask=state.source_mask, cross_cache=cross)
             new_caches.append(cache)
         x = self.ln(x)
-        logits = x @ self.token_embedding.weight.to(x.dtype).T  # tied input/output embeddings
-        return logits, DecoderState(new_caches, state.cross_caches, state.source_mask, offset + length)
+        weight = self.token_embedding.weight.to(x.dtype)  # tied input/output embeddings
+        if x.shape[0] * x.shape[1] <= 64:
+            # decoding steps: for a few rows, (V, D) @ (D, rows) runs ~2x faster on CPU than (rows, D) @ (D, V)
+            logits = (weight @ x.flatten(0, 1).T).T.contiguous().unflatten(0, x.shape[:2])
+        else:
+            logits = x @ weight.T
+        return logits, DecoderState(new_caches, state.cross_caches, state.source_mask, offset + length, state.group)

@@ -17,7 +17,7 @@ class HFTokenizer:
         self.vocab_size = self.fast.get_vocab_size(with_added_tokens=True)
         self.bos_id, self.eos_id = bos_id, eos_id
         self.first_special_id = first_special_id if first_special_id is not None else self.vocab_size
-        self.special_ids = {t.id for t in self.fast.get_added_tokens_decoder().values() if t.special} | {bos_id, eos_id}
+        self.special_ids = {i for i, t in self.fast.get_added_tokens_decoder().items() if t.special} | {bos_id, eos_id}
 
     @classmethod
     def from_file(cls, path: str | Path, bos_id: int, eos_id: int,
