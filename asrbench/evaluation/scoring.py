@@ -2,6 +2,7 @@
 
 import jiwer
 
+from asrbench.evaluation.stats import bootstrap_ci, error_counts
 from asrbench.text.normalizer import NAME as NORMALIZER
 from asrbench.text.normalizer import normalize
 
@@ -24,8 +25,9 @@ def score(records: list[dict]) -> dict:
         for key, value in record["errors"].items():
             totals[key] += value
     words = max(totals["ref_words"], 1)
+    ci_low, ci_high = bootstrap_ci(*error_counts(records))  # 95%, 1000 utterance-level resamples, seed 0
     return {
-        "wer": (totals["sub"] + totals["del"] + totals["ins"]) / words,
+        "wer": (totals["sub"] + totals["del"] + totals["ins"]) / words, "wer_ci_low": ci_low, "wer_ci_high": ci_high,
         "cer": jiwer.cer(refs, hyps) if any(refs) else 0.0,
         "substitutions": totals["sub"], "deletions": totals["del"], "insertions": totals["ins"],
         "ref_words": totals["ref_words"], "utterances": len(records), "normalizer": NORMALIZER,

@@ -1,5 +1,7 @@
 """Frontend -> encoder -> head, plus the tokenizer that turns the head's ids into text."""
 
+import time
+
 import torch
 from torch import nn
 
@@ -25,10 +27,15 @@ class ASRModel(nn.Module):
     @torch.no_grad()
     def transcribe(self, audio: torch.Tensor, audio_lens: torch.Tensor,
                    options: DecodingOptions | None = None) -> list[Hypothesis]:
+        start = time.perf_counter()
         enc, enc_lens = self.encode(audio, audio_lens)
+        if enc.is_cuda:
+            torch.cuda.synchronize()  # so encode_seconds covers the GPU work, not only its launch
+        encode_seconds = time.perf_counter() - start
         hyps = self.head.decode(enc, enc_lens, options or DecodingOptions())
         for hyp in hyps:
             hyp.text = self.tokenizer.decode(hyp.tokens)
+            hyp.timings["encode_seconds"] = encode_seconds  # frontend + encoder, for first-token latency
         return hyps
 
     def num_parameters(self, trainable_only: bool = False) -> int:

@@ -1,0 +1,99 @@
+"""``python -m asrbench compare RUN_A RUN_B [...]``: paired significance tests on the utterances runs share."""
+
+import itertools
+import json
+import sys
+from pathlib import Path
+
+import hydra
+from omegaconf import DictConfig
+from rich.console import Console
+from rich.table import Table
+
+from asrbench.commands.paths import positional_paths
+from asrbench.config import CONF_DIR
+from asrbench.evaluation.scoring import score
+from asrbench.evaluation.stats import error_counts, matched_pairs, paired_bootstrap, sign_test
+
+
+def load_hyps(path: str | Path) -> list[dict]:
+    """Records of a run folder's hyps.jsonl (or of a hyps.jsonl file), scored if they lack ``errors``."""
+    path = Path(path)
+    file = path / "hyps.jsonl" if path.is_dir() else path
+    if not file.is_file():
+        raise FileNotFoundError(f"{file} does not exist: pass run folders holding hyps.jsonl, or hyps.jsonl files")
+    records = [json.loads(line) for line in file.read_text().splitlines() if line.strip()]
+    if records and "errors" not in records[0]:
+        score(records)
+    return records
+
+
+def run_name(path: str | Path) -> str:
+    path = Path(path)
+    return path.parent.name if path.is_file() else path.name
+
+
+def compare_pair(records_a: list[dict], records_b: list[dict], n: int = 1000, seed: int = 0) -> dict:
+    """All tests for system A against system B on the utterance ids both decoded."""
+    by_id = {r["id"]: r for r in records_b}
+    shared = [(a, by_id[a["id"]]) for a in records_a if a["id"] in by_id]
+    if not shared:
+        raise ValueError("the two runs share no utterance id")
+    for a, b in shared:
+        if a["ref"] != b["ref"]:
+            raise ValueError(f"utterance {a['id']!r} has different references in the two runs: "
+                             f"{a['ref']!r} vs {b['ref']!r}")
+    errors_a, words = error_counts([a for a, _ in shared])
+    errors_b, _ = error_counts([b for _, b in shared])
+    total = max(words.sum(), 1)
+    return {"utterances": len(shared), "wer_a": float(errors_a.sum() / total), "wer_b": float(errors_b.sum() / total),
+            "bootstrap": paired_bootstrap(errors_a, errors_b, words, n, seed),
+            "sign": sign_test(errors_a, errors_b), "mapsswe": matched_pairs(errors_a, errors_b)}
+
+
+def verdict(result: dict, name_a: str, name_b: str, alpha: float) -> str:
+    """The better system when the paired bootstrap is significant at ``alpha``."""
+    if result["bootstrap"]["p_value"] >= alpha:
+        return "no significant difference"
+    return name_b if result["wer_b"] < result["wer_a"] else name_a
+
+
+def print_comparisons(rows: list[dict], alpha: float, n: int) -> None:
+    table = Table(title="Paired comparison on shared test utterances")
+    for column in ("A", "B", "utts", "WER A %", "WER B %", "A-B pts [95% CI]", "p boot", "p sign", "p MAPSSWE",
+                   f"better (p<{alpha})"):
+        table.add_column(column, justify="left" if column in ("A", "B") else "right")
+    for row in rows:
+        r, boot = row["result"], row["result"]["bootstrap"]
+        table.add_row(row["a"], row["b"], str(r["utterances"]), f"{100 * r['wer_a']:.2f}", f"{100 * r['wer_b']:.2f}",
+                      f"{100 * boot['delta']:+.2f} [{100 * boot['delta_ci_low']:+.2f}, "
+                      f"{100 * boot['delta_ci_high']:+.2f}]",
+                      f"{boot['p_value']:.3g}", f"{r['sign']['p_value']:.3g}", f"{r['mapsswe']['p_value']:.3g}",
+                      row["better"])
+    Console().print(table)
+    Console().print(f"paired bootstrap: {n} utterance-level resamples (two-sided p); sign test: exact binomial on "
+                    "utterances whose error counts differ; MAPSSWE: matched-pairs z-test on per-utterance errors")
+
+
+@hydra.main(config_path=CONF_DIR, config_name="compare", version_base="1.3")
+def app(cfg: DictConfig) -> None:
+    runs = list(cfg.runs)
+    if len(runs) < 2:
+        raise SystemExit("asrbench compare: give at least two runs (run folders or hyps.jsonl files)")
+    names = [run_name(r) for r in runs]
+    if len(set(names)) < len(names):
+        names = runs
+    records = {name: load_hyps(path) for name, path in zip(names, runs, strict=True)}
+    rows = []
+    for a, b in itertools.combinations(names, 2):
+        result = compare_pair(records[a], records[b], cfg.n, cfg.seed)
+        rows.append({"a": a, "b": b, "result": result, "better": verdict(result, a, b, cfg.alpha)})
+    print_comparisons(rows, cfg.alpha, cfg.n)
+    if cfg.output:
+        Path(cfg.output).write_text(json.dumps(rows, indent=2) + "\n")
+        print(f"wrote {cfg.output}")
+
+
+def main() -> None:
+    sys.argv[1:] = positional_paths(sys.argv[1:], "runs")
+    app()
