@@ -1,5 +1,6 @@
 """Where the Hydra configs live, and the OmegaConf resolvers they use."""
 
+import hashlib
 from pathlib import Path
 
 from omegaconf import OmegaConf
@@ -7,8 +8,13 @@ from omegaconf import OmegaConf
 CONF_DIR = str(Path(__file__).resolve().parent.parent / "conf")
 
 
-def _run_name(override_dirname: str) -> str:
-    return override_dirname.replace("/", "_") or "default"
+def _run_name(override_dirname: str, limit: int = 120) -> str:
+    """A run folder named by its overrides (``model=aed,trainer.max_epochs=5``); long ones keep a readable
+    prefix and a hash, since file names are limited to 255 bytes."""
+    name = override_dirname.replace("/", "_") or "default"
+    if len(name) <= limit:
+        return name
+    return f"{name[: limit - 11]}-{hashlib.sha1(name.encode()).hexdigest()[:10]}"
 
 
 def register_resolvers() -> None:

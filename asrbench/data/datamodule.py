@@ -8,6 +8,7 @@ import soundfile as sf
 from torch.utils.data import DataLoader
 
 from asrbench.data.dataset import ASRDataset, collate
+from asrbench.data.loader import ResumableDataLoader
 from asrbench.data.manifest import ManifestError, Utterance, read_manifest
 from asrbench.data.sampler import DurationBatchSampler
 from asrbench.text.normalizer import normalize
@@ -102,11 +103,13 @@ class ASRDataModule(L.LightningDataModule):
             [u.duration for u in utterances], max(self.batch_seconds, max(u.duration for u in utterances)),
             self.max_batch_size, shuffle=shuffle, seed=self.seed,
             num_replicas=trainer.world_size if trainer else 1, rank=trainer.global_rank if trainer else 0,
+            even_shards=shuffle,
         )
         encode = self.tokenizer.encode if self.tokenizer is not None else None
         dataset = ASRDataset(utterances, encode, self.sample_rate, manifest=str(self.manifests[name]))
-        return DataLoader(dataset, batch_sampler=sampler, collate_fn=collate, num_workers=self.num_workers,
-                          persistent_workers=self.num_workers > 0)
+        loader = ResumableDataLoader if shuffle else DataLoader
+        return loader(dataset, batch_sampler=sampler, collate_fn=collate, num_workers=self.num_workers,
+                      persistent_workers=self.num_workers > 0)
 
     def train_dataloader(self) -> DataLoader:
         return self._loader("train", shuffle=True)

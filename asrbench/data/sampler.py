@@ -11,19 +11,22 @@ class DurationBatchSampler(Sampler[list[int]]):
     """Groups utterances of similar duration so that ``batch size x longest duration <= max_seconds``.
 
     Batches are formed once (sorted by duration), then shuffled per epoch with ``seed + epoch``.
-    Under DDP each rank takes every ``num_replicas``-th batch; the batch list is padded by repeating
-    batches so that every rank runs the same number of steps (otherwise the collectives hang).
-    The sampler is stateful: ``state_dict`` records the position within the epoch so that a resumed
-    run continues with the batch it would have seen next.
+    Under DDP each rank takes every ``num_replicas``-th batch. For training (``even_shards``) the batch
+    list is padded by repeating batches so that every rank runs the same number of steps (otherwise the
+    gradient all-reduce hangs); evaluation leaves it unpadded so that no utterance is counted twice.
+    ``start`` skips the first batches of the current epoch once: a resumed run sets it (see
+    ``asrbench.data.loader.ResumableDataLoader``) to continue with the batch it would have seen next.
     """
 
     def __init__(self, durations: Sequence[float], max_seconds: float, max_batch_size: int = 512,
-                 shuffle: bool = True, seed: int = 0, num_replicas: int = 1, rank: int = 0):
+                 shuffle: bool = True, seed: int = 0, num_replicas: int = 1, rank: int = 0,
+                 even_shards: bool = True):
         if max_seconds < max(durations):
             raise ValueError(f"batch budget of {max_seconds} s is shorter than the longest utterance "
                              f"({max(durations):.1f} s); raise data.batch_seconds or lower data.max_duration")
         self.shuffle, self.seed, self.num_replicas, self.rank = shuffle, seed, num_replicas, rank
-        self.epoch, self.consumed = 0, 0
+        self.even_shards = even_shards
+        self.epoch, self.start = 0, 0
         self.batches = self._make_batches(durations, max_seconds, max_batch_size)
 
     @staticmethod
@@ -45,26 +48,25 @@ class DurationBatchSampler(Sampler[list[int]]):
         batches = list(self.batches)
         if self.shuffle:
             random.Random(self.seed + self.epoch).shuffle(batches)
-        per_rank = math.ceil(len(batches) / self.num_replicas)
-        batches += batches[: per_rank * self.num_replicas - len(batches)]
+        if self.even_shards:
+            batches += batches[: len(self) * self.num_replicas - len(batches)]
         return batches[self.rank :: self.num_replicas]
 
     def __iter__(self) -> Iterator[list[int]]:
         batches = self._epoch_batches()
-        start, self.consumed = self.consumed, 0
-        for position in range(start, len(batches)):
-            self.consumed = position + 1
-            yield batches[position]
-        self.consumed = 0
+        start, self.start = self.start, 0
+        yield from batches[start:]
 
     def __len__(self) -> int:
-        return math.ceil(len(self.batches) / self.num_replicas)
+        if self.even_shards:
+            return math.ceil(len(self.batches) / self.num_replicas)
+        return len(range(self.rank, len(self.batches), self.num_replicas))
 
     def set_epoch(self, epoch: int) -> None:
-        self.epoch = epoch
+        if epoch != self.epoch:
+            self.epoch, self.start = epoch, 0
 
-    def state_dict(self) -> dict:
-        return {"epoch": self.epoch, "consumed": self.consumed}
-
-    def load_state_dict(self, state: dict) -> None:
-        self.epoch, self.consumed = state["epoch"], state["consumed"]
+    @property
+    def sampler(self) -> "DurationBatchSampler":
+        # Lightning calls set_epoch on ``loader.batch_sampler.sampler``, never on a batch sampler itself.
+        return self

@@ -170,7 +170,7 @@ def build_corpus(
     if previous is not None and previous.get("params") == params:
         if previous.get("complete") and all(path.is_file() for path in manifests.values()):
             return manifests
-    elif previous is not None:  # built with other parameters: its audio is stale
+    elif previous is not None and not _same_audio(previous["params"], params):  # its audio is stale
         shutil.rmtree(out_dir / "audio", ignore_errors=True)
         for path in [*manifests.values(), out_dir / "lm_text.txt"]:
             path.unlink(missing_ok=True)
@@ -211,6 +211,15 @@ def build_corpus(
         "hours": hours, "speakers_used": {s: len({job.voice for job in plan[s]}) for s in SPLITS},
     })
     return manifests
+
+
+def _same_audio(old: dict, new: dict) -> bool:
+    """Utterance i of a split depends on the seed, the dev/test sizes and the voice settings, not on
+    how many training utterances there are: a corpus that only grows or shrinks keeps its audio."""
+    def without_train_size(params: dict) -> dict:
+        return {**params, "sizes": {**params["sizes"], "train": None}}
+
+    return without_train_size(old) == without_train_size(new)
 
 
 def _run(jobs: list[Job], paths: dict[str, Path], workers: int, sample_rate: int) -> None:

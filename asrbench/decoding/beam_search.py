@@ -27,17 +27,19 @@ def length_normalised(score: float, length: int, length_penalty: float | None) -
 @torch.no_grad()
 def beam_search(head: AutoregressiveHead, enc: torch.Tensor, enc_lens: torch.Tensor, beam_size: int = 1,
                 max_length: int = 224, length_penalty: float | None = None, scorer: PrefixScorer | None = None,
-                scorer_weight: float = 0.0) -> list[Hypothesis]:
+                scorer_weight: float = 0.0, prompt: torch.Tensor | None = None) -> list[Hypothesis]:
     """Return the best hypothesis of each utterance.
 
     Each step keeps the ``beam_size`` best unfinished expansions per utterance; expansions that choose
     EOS and rank above them are collected as finished. An utterance is done with ``beam_size`` finished
     hypotheses; the best is chosen by ``length_normalised`` score. With ``scorer`` (joint CTC/attention)
     the top ``1.5 * beam`` attention tokens are rescored as ``(1 - w) * attention + w * scorer``.
+    ``prompt`` (B, P) replaces the head's own start tokens, e.g. to put previous text before them.
     """
     start_time = time.perf_counter()
     batch, k = enc.shape[0], beam_size
-    prompt, state = head.start(enc, enc_lens)
+    start_tokens, state = head.start(enc, enc_lens)
+    prompt = start_tokens if prompt is None else prompt
     rows = torch.arange(batch, device=enc.device).repeat_interleave(k)
     state = head.reorder(state, rows)
     tokens = prompt.index_select(0, rows)

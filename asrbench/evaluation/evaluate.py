@@ -6,11 +6,12 @@ from pathlib import Path
 
 import torch
 from rich.progress import track
-from torch.utils.data import DataLoader
+from torch.utils.data import DataLoader, Subset
 
 from asrbench.data.datamodule import load_split
 from asrbench.data.dataset import ASRDataset, collate
 from asrbench.data.sampler import DurationBatchSampler
+from asrbench.decoding.longform import transcribe_long
 from asrbench.evaluation.scoring import score
 from asrbench.models.asr_model import ASRModel
 from asrbench.models.heads.options import DecodingOptions
@@ -18,37 +19,49 @@ from asrbench.models.heads.options import DecodingOptions
 
 def transcribe_manifest(model: ASRModel, manifest: str | Path, options: DecodingOptions,
                         batch_seconds: float = 200.0, device: str = "cpu", skip_bad: bool = False,
-                        progress: bool = True) -> tuple[list[dict], float]:
+                        progress: bool = True, window_seconds: float = 30.0) -> tuple[list[dict], float]:
     """Decode every utterance of ``manifest``; returns records in manifest order and decode seconds.
 
-    Decode time covers frontend, encoder and decoding (audio reading excluded).
+    Utterances up to ``window_seconds`` are decoded in duration-bucketed batches; longer ones one by one
+    in chunks (``asrbench.decoding.longform``), so memory stays bounded. Decode time covers frontend,
+    encoder and decoding (audio reading excluded).
     """
     utterances = load_split(manifest, normalize_text=True, skip_bad=skip_bad)
-    sample_rate = model.frontend.sample_rate
-    durations = [u.duration for u in utterances]
-    sampler = DurationBatchSampler(durations, max(batch_seconds, max(durations)), shuffle=False)
-    loader = DataLoader(ASRDataset(utterances, None, sample_rate, manifest=str(manifest)),
-                        batch_sampler=sampler, collate_fn=collate)
+    dataset = ASRDataset(utterances, None, model.frontend.sample_rate, manifest=str(manifest))
+    short = [i for i, u in enumerate(utterances) if u.duration <= window_seconds]
+    long = [i for i, u in enumerate(utterances) if u.duration > window_seconds]
     model = model.to(device).eval()
     by_id, decode_seconds = {}, 0.0
-    batches = track(loader, description=f"decoding {Path(manifest).name}", disable=not progress)
-    for batch in batches:
+    if short:
+        durations = [utterances[i].duration for i in short]
+        sampler = DurationBatchSampler(durations, max(batch_seconds, max(durations)), shuffle=False)
+        loader = DataLoader(Subset(dataset, short), batch_sampler=sampler, collate_fn=collate)
+        for batch in track(loader, description=f"decoding {Path(manifest).name}", disable=not progress):
+            start = time.perf_counter()
+            hyps = model.transcribe(batch["audio"].to(device), batch["audio_lens"].to(device), options)
+            decode_seconds += _elapsed(start, device)
+            by_id.update({utt_id: hyp.text for utt_id, hyp in zip(batch["ids"], hyps, strict=True)})
+    for i in track(long, description="decoding long utterances in chunks", disable=not progress or not long):
+        item = dataset[i]
         start = time.perf_counter()
-        hyps = model.transcribe(batch["audio"].to(device), batch["audio_lens"].to(device), options)
-        if device.startswith("cuda"):
-            torch.cuda.synchronize()
-        decode_seconds += time.perf_counter() - start
-        for utt_id, ref, hyp in zip(batch["ids"], batch["texts"], hyps, strict=True):
-            by_id[utt_id] = {"id": utt_id, "ref": ref, "hyp": hyp.text}
-    records = [{**by_id[u.id], "duration": u.duration} for u in utterances]
+        segments = transcribe_long(model, item["audio"].to(device), options, window=window_seconds)
+        decode_seconds += _elapsed(start, device)
+        by_id[item["id"]] = " ".join(s.text for s in segments if s.text)
+    records = [{"id": u.id, "ref": u.text, "hyp": by_id[u.id], "duration": u.duration} for u in utterances]
     return records, decode_seconds
+
+
+def _elapsed(start: float, device: str) -> float:
+    if device.startswith("cuda"):
+        torch.cuda.synchronize()
+    return time.perf_counter() - start
 
 
 def evaluate_manifest(model: ASRModel, manifest: str | Path, options: DecodingOptions,
                       batch_seconds: float = 200.0, device: str = "cpu", skip_bad: bool = False,
-                      progress: bool = True) -> tuple[list[dict], dict]:
+                      progress: bool = True, window_seconds: float = 30.0) -> tuple[list[dict], dict]:
     records, decode_seconds = transcribe_manifest(model, manifest, options, batch_seconds, device,
-                                                  skip_bad, progress)
+                                                  skip_bad, progress, window_seconds)
     metrics = score(records)
     audio_seconds = sum(r["duration"] for r in records)
     metrics.update(

@@ -27,19 +27,45 @@ def padding_mask(lengths: torch.Tensor, max_len: int) -> torch.Tensor:
     return torch.arange(max_len, device=lengths.device) < lengths[:, None]
 
 
+class Conv2dStem(nn.Module):
+    """Strided 3x3 convolutions over (frequency, time), then a projection to the model width.
+
+    Unlike a conv1d stem, which treats the mel bins as unrelated channels, it is shift-equivariant in
+    frequency, so a voice's pitch or formants moving up or down a few bins look alike to it.
+    """
+
+    def __init__(self, n_mels: int, dim: int, strides: tuple[int, ...], channels: int = 64):
+        super().__init__()
+        layers, in_channels, freq = [], 1, n_mels
+        for stride in strides:
+            layers += [nn.Conv2d(in_channels, channels, 3, stride=(2, stride), padding=1), nn.GELU()]
+            in_channels, freq = channels, (freq - 1) // 2 + 1
+        self.convs = nn.Sequential(*layers)
+        self.proj = nn.Linear(channels * freq, dim)
+
+    def forward(self, features: torch.Tensor) -> torch.Tensor:
+        x = self.convs(features[:, None])  # (B, C, F', T')
+        return self.proj(x.flatten(1, 2).transpose(1, 2))
+
+
 class TransformerEncoder(nn.Module):
     def __init__(self, n_mels: int = 80, dim: int = 256, layers: int = 6, heads: int = 4,
                  strides: tuple[int, ...] = (2, 2), max_positions: int = 6000, dropout: float = 0.1,
-                 checkpoint: str | None = None, freeze: bool = False):
+                 stem: str = "conv1d", stem_channels: int = 64, checkpoint: str | None = None,
+                 freeze: bool = False):
         super().__init__()
         self.dim, self.strides = dim, tuple(strides)
-        convs, channels = [], n_mels
-        for stride in self.strides:
-            convs.append(nn.Conv1d(channels, dim, kernel_size=3, stride=stride, padding=1))
-            channels = dim
-        # Named conv1/conv2 like Whisper so its stem loads without renaming.
-        for i, conv in enumerate(convs, start=1):
-            self.add_module(f"conv{i}", conv)
+        if stem == "conv2d":
+            self.stem = Conv2dStem(n_mels, dim, self.strides, stem_channels)
+        elif stem == "conv1d":
+            self.stem = None
+            channels = n_mels
+            for i, stride in enumerate(self.strides, start=1):
+                # Named conv1/conv2 like Whisper so its stem loads without renaming.
+                self.add_module(f"conv{i}", nn.Conv1d(channels, dim, kernel_size=3, stride=stride, padding=1))
+                channels = dim
+        else:
+            raise ValueError(f"encoder.stem must be 'conv1d' or 'conv2d', got {stem!r}")
         self.register_buffer("positional_embedding", sinusoids(max_positions, dim), persistent=False)
         self.blocks = nn.ModuleList(ResidualAttentionBlock(dim, heads, dropout=dropout) for _ in range(layers))
         self.ln_post = LayerNorm(dim)
@@ -60,10 +86,13 @@ class TransformerEncoder(nn.Module):
 
     def forward(self, features: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """(B, n_mels, T) features -> (B, T', dim) states and (B,) lengths T'."""
-        x = features
-        for conv in self.convs:
-            x = F.gelu(conv(x))
-        x = x.transpose(1, 2)
+        if self.stem is not None:
+            x = self.stem(features)
+        else:
+            x = features
+            for conv in self.convs:
+                x = F.gelu(conv(x))
+            x = x.transpose(1, 2)
         if x.shape[1] > self.positional_embedding.shape[0]:
             raise ValueError(f"input of {x.shape[1]} encoder frames exceeds max_positions="
                              f"{self.positional_embedding.shape[0]}; chunk long audio or raise encoder.max_positions")

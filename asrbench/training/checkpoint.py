@@ -47,10 +47,13 @@ def load_model(path: str | Path) -> tuple[ASRModel, dict]:
         raise CheckpointError(f"{path} is not an asrbench checkpoint (no {err} entry)") from None
     cfg = OmegaConf.create(config)
     cfg.encoder.checkpoint = None  # the weights below already contain any pretrained initialisation
-    cfg.encoder.freeze = False
     model = build_model(cfg, tokenizer)
     state = {k.removeprefix("model."): v for k, v in checkpoint["state_dict"].items()}
-    missing, unexpected = model.load_state_dict(state, strict=False)
+    try:
+        missing, unexpected = model.load_state_dict(state, strict=False)
+    except RuntimeError as err:  # shape mismatches, e.g. a head sized for another tokenizer
+        raise CheckpointError(f"{path}: weights do not fit the model its config describes: "
+                              f"{str(err).splitlines()[1].strip()}") from None
     if missing or unexpected:
         raise CheckpointError(f"{path}: weights do not match its own config (missing {missing[:3]}, "
                               f"unexpected {unexpected[:3]})")

@@ -10,7 +10,7 @@ from omegaconf import DictConfig, OmegaConf
 from asrbench.models.asr_model import ASRModel
 from asrbench.models.heads.options import DecodingOptions
 from asrbench.text.normalizer import normalize
-from asrbench.training.schedule import build_scheduler
+from asrbench.training.schedule import WarmupSchedule
 
 
 class ASRTask(L.LightningModule):
@@ -27,6 +27,7 @@ class ASRTask(L.LightningModule):
         self.save_hyperparameters({"config": config})
         self.optim = config["optim"]
         self.skipped_batches = 0
+        self._rng_to_restore: torch.Tensor | None = None
         self._dev_refs: list[str] = []
         self._dev_hyps: list[str] = []
 
@@ -56,7 +57,7 @@ class ASRTask(L.LightningModule):
                               errors.hits + errors.substitutions + errors.deletions] if errors else [0, 0],
                              dtype=torch.float64, device=self.device)
         stats = self.all_gather(stats).reshape(-1, 2).sum(0)  # exact corpus WER across DDP ranks
-        self.log("dev_wer", float(stats[0] / stats[1].clamp(min=1)), prog_bar=True, rank_zero_only=False)
+        self.log("dev_wer", float(stats[0] / stats[1].clamp(min=1)), prog_bar=True, sync_dist=True)  # same on all ranks
         self._dev_refs, self._dev_hyps = [], []
 
     def configure_optimizers(self) -> dict:
@@ -68,15 +69,26 @@ class ASRTask(L.LightningModule):
             [{"params": decay, "weight_decay": opt["weight_decay"]}, {"params": no_decay, "weight_decay": 0.0}],
             lr=opt["lr"], betas=tuple(opt["betas"]),
         )
-        total = self.trainer.estimated_stepping_batches
-        total = int(total) if math.isfinite(total) else opt["warmup_steps"] * 10
-        warmup = min(opt["warmup_steps"], max(1, total // 5))
-        scheduler = build_scheduler(optimizer, opt["schedule"], total, warmup, opt.get("final_lr_ratio", 0.01))
+        self.schedule = WarmupSchedule(opt["schedule"], opt["warmup_steps"], opt.get("final_lr_ratio", 0.01))
+        scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, self.schedule)
         return {"optimizer": optimizer, "lr_scheduler": {"scheduler": scheduler, "interval": "step"}}
+
+    def on_train_start(self) -> None:
+        total = self.trainer.estimated_stepping_batches
+        self.schedule.total_steps = int(total) if math.isfinite(total) else 10 * self.schedule.warmup
 
     def on_save_checkpoint(self, checkpoint: dict) -> None:
         checkpoint["tokenizer"] = self.model.tokenizer.to_tensor()
         checkpoint["skipped_batches"] = self.skipped_batches
+        checkpoint["torch_rng"] = torch.get_rng_state()  # dropout and SpecAugment draw from it
 
     def on_load_checkpoint(self, checkpoint: dict) -> None:
         self.skipped_batches = checkpoint.get("skipped_batches", 0)
+        self._rng_to_restore = checkpoint.get("torch_rng")
+
+    def on_train_batch_start(self, batch: dict, batch_idx: int) -> None:
+        # Restored here rather than at load time: building the data iterators on resume draws from the
+        # global RNG, which the uninterrupted run did before the checkpoint was written.
+        if self._rng_to_restore is not None:
+            torch.set_rng_state(self._rng_to_restore)
+            self._rng_to_restore = None

@@ -1,30 +1,39 @@
 """Learning-rate schedules as LambdaLR multipliers of the peak learning rate."""
 
 import math
-from functools import partial
 
 import torch
 
 
-def _warmup_cosine(step: int, warmup: int, total: int, final_ratio: float) -> float:
-    if step < warmup:
-        return (step + 1) / warmup
-    progress = min(1.0, (step - warmup) / max(1, total - warmup))
-    return final_ratio + (1 - final_ratio) * 0.5 * (1 + math.cos(math.pi * progress))
+class WarmupSchedule:
+    """Linear warmup, then cosine decay to ``final_ratio`` ("cosine") or inverse square root ("noam").
 
+    ``total_steps`` is set once the trainer knows it (``on_train_start``): asking Lightning for it in
+    ``configure_optimizers`` builds the train dataloader before a resumed checkpoint is restored, and the
+    loader's saved position is then silently dropped (Lightning issue #20550). Being a callable object,
+    LambdaLR stores its attributes in the scheduler's state_dict.
+    """
 
-def _noam(step: int, warmup: int) -> float:
-    """Transformer (Noam) schedule, scaled so that the peak at ``step == warmup`` is 1."""
-    step = step + 1
-    return min(step / warmup, (warmup / step) ** 0.5)
+    def __init__(self, name: str, warmup_steps: int, final_ratio: float = 0.01):
+        if name not in ("cosine", "noam"):
+            raise ValueError(f"optim.schedule must be 'cosine' or 'noam', got {name!r}")
+        self.name, self.warmup, self.final_ratio = name, max(1, warmup_steps), final_ratio
+        self.total_steps: int | None = None
+
+    def __call__(self, step: int) -> float:
+        if step < self.warmup:
+            return (step + 1) / self.warmup
+        if self.name == "noam":
+            return (self.warmup / (step + 1)) ** 0.5
+        if self.total_steps is None:
+            raise RuntimeError("WarmupSchedule.total_steps must be set before the warmup ends")
+        progress = min(1.0, (step - self.warmup) / max(1, self.total_steps - self.warmup))
+        return self.final_ratio + (1 - self.final_ratio) * 0.5 * (1 + math.cos(math.pi * progress))
 
 
 def build_scheduler(optimizer: torch.optim.Optimizer, name: str, total_steps: int, warmup_steps: int,
                     final_lr_ratio: float = 0.01) -> torch.optim.lr_scheduler.LambdaLR:
-    if name == "cosine":
-        fn = partial(_warmup_cosine, warmup=warmup_steps, total=total_steps, final_ratio=final_lr_ratio)
-    elif name == "noam":
-        fn = partial(_noam, warmup=warmup_steps)
-    else:
-        raise ValueError(f"optim.schedule must be 'cosine' or 'noam', got {name!r}")
-    return torch.optim.lr_scheduler.LambdaLR(optimizer, fn)
+    """A LambdaLR over ``WarmupSchedule`` for callers that know the number of steps up front."""
+    schedule = WarmupSchedule(name, warmup_steps, final_lr_ratio)
+    schedule.total_steps = total_steps
+    return torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)

@@ -1,5 +1,6 @@
 import pytest
 
+from asrbench.data.loader import ResumableDataLoader
 from asrbench.data.sampler import DurationBatchSampler
 
 
@@ -22,24 +23,50 @@ def test_epochs_shuffle_deterministically():
     assert list(a) != first and sorted(map(tuple, a)) == sorted(map(tuple, first))
 
 
-def test_ranks_get_disjoint_shards_of_equal_length():
+def test_ranks_get_shards_of_equal_length_for_training_and_disjoint_ones_for_evaluation():
     durations = [1.0 + i % 7 for i in range(101)]
     shards = [list(DurationBatchSampler(durations, 20.0, num_replicas=3, rank=r)) for r in range(3)]
     assert len({len(s) for s in shards}) == 1
     seen = [i for shard in shards for batch in shard for i in batch]
     assert set(seen) == set(range(101))
+    samplers = [DurationBatchSampler(durations, 20.0, False, num_replicas=3, rank=r, even_shards=False)
+                for r in range(3)]
+    seen = sorted(i for sampler in samplers for batch in sampler for i in batch)
+    assert seen == list(range(101))  # each utterance exactly once
+    assert [len(s) for s in samplers] == [len(list(s)) for s in samplers]
 
 
-def test_resume_position_within_epoch():
+def test_resume_position_within_epoch_despite_prefetching():
     durations = [1.0 + i % 5 for i in range(60)]
-    sampler = DurationBatchSampler(durations, 10.0, seed=2)
-    full = list(sampler)
-    iterator = iter(sampler)
-    consumed = [next(iterator) for _ in range(3)]
-    state = sampler.state_dict()
-    resumed = DurationBatchSampler(durations, 10.0, seed=2)
+    dataset = list(range(60))
+    loader = ResumableDataLoader(dataset, batch_sampler=DurationBatchSampler(durations, 10.0, seed=2),
+                                 collate_fn=list, num_workers=1, prefetch_factor=4)
+    loader.batch_sampler.set_epoch(3)
+    full = list(loader)
+    iterator = iter(loader)
+    seen = [next(iterator) for _ in range(3)]  # the worker has prefetched further than this
+    state = loader.state_dict()
+    assert state == {"epoch": 3, "delivered": 3}
+    resumed = ResumableDataLoader(dataset, batch_sampler=DurationBatchSampler(durations, 10.0, seed=2),
+                                  collate_fn=list)
     resumed.load_state_dict(state)
-    assert consumed + list(resumed) == full
+    assert seen + list(resumed) == full
+    assert list(resumed) == full  # the skip applies to the resumed epoch only
+    resumed.load_state_dict({"epoch": 3, "delivered": len(full)})  # written at the end of epoch 3
+    resumed.batch_sampler.set_epoch(4)  # as Lightning does when it starts the next epoch
+    assert len(list(resumed)) == len(full)
+
+
+def test_lightning_reshuffles_every_epoch():
+    from lightning.fabric.utilities.data import _set_sampler_epoch
+
+    loader = ResumableDataLoader(list(range(40)), batch_sampler=DurationBatchSampler([1.0 + i % 3 for i in range(40)],
+                                                                                    6.0), collate_fn=list)
+    orders = []
+    for epoch in range(3):
+        _set_sampler_epoch(loader, epoch)
+        orders.append(list(loader))
+    assert orders[0] != orders[1] != orders[2]
 
 
 def test_budget_shorter_than_an_utterance_is_an_error():

@@ -109,6 +109,18 @@ def test_other_parameters_rebuild(corpus, fortune_dir, tmp_path):
     assert json.loads((out / "corpus.json").read_text())["params"]["seed"] == 4
 
 
+def test_another_training_size_keeps_the_audio(corpus, fortune_dir, tmp_path):
+    out = tmp_path / "copy"
+    shutil.copytree(corpus, out)
+    mtimes = {p: p.stat().st_mtime_ns for p in out.glob("audio/*/*.flac")}
+    synth.build_corpus(out, n_train=8, n_dev=2, n_test=3, seed=3, fortune_dir=fortune_dir)
+    assert all(p.stat().st_mtime_ns == mtime for p, mtime in mtimes.items())
+    grown = (out / "train.jsonl").read_text().splitlines()
+    assert len(grown) == 8 and grown[:6] == (corpus / "train.jsonl").read_text().splitlines()
+    synth.build_corpus(out, n_train=3, n_dev=2, n_test=3, seed=3, fortune_dir=fortune_dir)
+    assert (out / "train.jsonl").read_text().splitlines() == grown[:3]
+
+
 @pytest.mark.parametrize("voice", ["espeak:en-gb-scotland+f3", "flite:kal", "flite:slt"])
 def test_synthesize_one_voice(voice, tmp_path):
     rate, pitch = (170, 40) if voice.startswith("espeak") else (1.1, 0.9)

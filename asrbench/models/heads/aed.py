@@ -19,12 +19,14 @@ class AEDHead(nn.Module):
 
     ``prompt`` defaults to ``[<s>]``; Whisper checkpoints use e.g. ``<|startoftranscript|><|notimestamps|>``.
     ``suppress_tokens`` (default ``<unk>``, ``<s>``) are never emitted, ``suppress_at_start`` not first.
+    With ``context_token``, ``DecodingOptions.context`` (the previous window's tokens, long-form
+    transcription) is fed as ``[context_token] context [prompt]``, as Whisper does.
     """
 
     def __init__(self, dim: int, vocab_size: int, layers: int = 4, heads: int = 4, max_positions: int = 448,
                  dropout: float = 0.1, label_smoothing: float = 0.1, ctc_weight: float = 0.0,
                  prompt: list[int] | None = None, eos_id: int = EOS, suppress_tokens: list[int] | None = None,
-                 suppress_at_start: list[int] | None = None):
+                 suppress_at_start: list[int] | None = None, context_token: int | None = None):
         super().__init__()
         self.decoder = TransformerDecoder(vocab_size, dim, layers, heads, max_positions, dropout)
         self.label_smoothing, self.ctc_weight = label_smoothing, ctc_weight
@@ -33,6 +35,7 @@ class AEDHead(nn.Module):
         self.eos_id = eos_id
         self.suppress_tokens = list(suppress_tokens if suppress_tokens is not None else [UNK, BOS])
         self.suppress_at_start = list(suppress_at_start or [])
+        self.context_token = context_token  # e.g. Whisper's <|startofprev|>: previous text goes before the prompt
 
     def forward(self, enc: torch.Tensor, enc_lens: torch.Tensor, batch: dict) -> dict[str, torch.Tensor]:
         tokens, token_lens = batch["tokens"], batch["token_lens"]
@@ -74,7 +77,12 @@ class AEDHead(nn.Module):
         scorer = None
         if self.ctc is not None and ctc_weight > 0:
             scorer = CTCPrefixScorer(self.ctc.log_probs(enc), enc_lens, self.ctc.blank, self.eos_id)
-        max_length = min(options.max_length, self.decoder.positional_embedding.shape[0] - len(self.prompt),
+        prompt = self.prompt
+        if options.context and self.context_token is not None:
+            room = self.decoder.positional_embedding.shape[0] // 2 - len(self.prompt) - 1
+            prompt = [self.context_token, *options.context[-room:], *self.prompt]
+        max_length = min(options.max_length, self.decoder.positional_embedding.shape[0] - len(prompt),
                          max(1, int(options.max_length_ratio * enc.shape[1])))
         return beam_search(self, enc, enc_lens, options.beam_size, max_length, options.length_penalty,
-                           scorer=scorer, scorer_weight=ctc_weight)
+                           scorer=scorer, scorer_weight=ctc_weight,
+                           prompt=torch.tensor(prompt, device=enc.device).expand(enc.shape[0], -1))

@@ -27,8 +27,11 @@ class CTCHead(nn.Module):
 
     @torch.no_grad()
     def decode(self, enc: torch.Tensor, enc_lens: torch.Tensor, options: DecodingOptions) -> list[Hypothesis]:
-        log_probs = self.log_probs(enc)
+        return self.search(self.log_probs(enc), enc_lens, options)
+
+    def search(self, log_probs: torch.Tensor, lengths: torch.Tensor, options: DecodingOptions) -> list[Hypothesis]:
+        """Greedy (beam 1) or prefix beam search over (B, T, C) log-probs, e.g. stitched from chunks."""
         if options.beam_size <= 1:
-            return ctc_greedy(log_probs, enc_lens, self.blank)
+            return ctc_greedy(log_probs, lengths, self.blank)
         return [ctc_prefix_beam_search(lp[:n], self.blank, options.beam_size)[0]
-                for lp, n in zip(log_probs, enc_lens.tolist(), strict=True)]
+                for lp, n in zip(log_probs, lengths.tolist(), strict=True)]

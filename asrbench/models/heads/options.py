@@ -10,3 +10,4 @@ class DecodingOptions:
     max_length_ratio: float = 1.0  # max output tokens per encoder frame (autoregressive heads)
     max_length: int = 224
     ctc_weight: float | None = None  # joint CTC/attention scoring; None uses the head's training weight
+    context: list[int] | None = None  # previous text (token ids), for heads trained with a context prompt

@@ -1,0 +1,43 @@
+# Quick start: `make demo` (build the corpus, train + evaluate the default CTC model) and `make test`.
+# Every target is idempotent: the venv, the corpus and finished runs are reused.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+EXTRAS ?= test,lm,decode,whisper-test,sweep
+STAMP := $(VENV)/.installed-$(shell echo '$(EXTRAS)' | tr ',' '-')
+DEBIAN_PACKAGES := espeak-ng flite fortunes
+DEMO_RUN := runs/demo
+
+.PHONY: setup system-deps demo test lint clean-runs
+
+setup: system-deps $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q -e '.[$(EXTRAS)]'
+	touch $@
+
+# espeak-ng and flite speak the built-in corpus; fortunes provides its sentences.
+system-deps:
+	@missing=""; \
+	command -v espeak-ng >/dev/null || missing="$$missing espeak-ng"; \
+	command -v flite >/dev/null || missing="$$missing flite"; \
+	test -d /usr/share/games/fortunes || missing="$$missing fortunes"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing; \
+	  else echo "missing Debian packages:$$missing -- run: sudo apt-get install$$missing"; exit 1; fi; \
+	fi
+
+demo: setup
+	$(PY) -m asrbench data synth
+	$(PY) -m asrbench train hydra.run.dir=$(DEMO_RUN) resume=true
+
+test: setup
+	$(PY) -m pytest -q
+
+lint: setup
+	$(VENV)/bin/ruff check asrbench tests experiments
+
+clean-runs:
+	rm -rf runs outputs multirun

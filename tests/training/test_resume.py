@@ -1,0 +1,44 @@
+"""A run that crashes mid-epoch and resumes ends bit-identical to one that never stopped (on CPU),
+and the same seed twice gives the same weights and hypotheses."""
+
+import pytest
+import torch
+
+from asrbench.commands.train import run
+from asrbench.training.module import ASRTask
+from tests.conftest import compose
+
+BASE = ["encoder=transformer_xs", "trainer.max_epochs=2", "checkpoint_every_n_steps=3", "data.batch_seconds=8",
+        "data.num_workers=1", "bench.enabled=false", "optim.warmup_steps=2", "threads=1"]
+
+
+def weights(run_dir):
+    return torch.load(run_dir / "checkpoints" / "last.ckpt", weights_only=True)["state_dict"]
+
+
+@pytest.mark.slow
+def test_crash_then_resume_is_bit_identical_and_runs_are_deterministic(tiny_corpus, tmp_path, monkeypatch):
+    overrides = [f"corpus.out_dir={tiny_corpus}", *BASE]
+    reference = run(compose("train", overrides), tmp_path / "a")
+    again = run(compose("train", overrides), tmp_path / "a2")
+    assert (tmp_path / "a" / "hyps.jsonl").read_text() == (tmp_path / "a2" / "hyps.jsonl").read_text()
+    assert reference["wer"] == again["wer"]
+    assert all(torch.equal(v, weights(tmp_path / "a2")[k]) for k, v in weights(tmp_path / "a").items())
+
+    original = ASRTask.training_step
+
+    def crash_at_step_four(self, batch, batch_idx):
+        if self.global_step == 4:  # mid-epoch: the last checkpoint is from step 3
+            raise RuntimeError("simulated crash")
+        return original(self, batch, batch_idx)
+
+    monkeypatch.setattr(ASRTask, "training_step", crash_at_step_four)
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        run(compose("train", overrides), tmp_path / "b")
+    assert torch.load(tmp_path / "b" / "checkpoints" / "last.ckpt", weights_only=True)["global_step"] == 3
+    monkeypatch.setattr(ASRTask, "training_step", original)
+    resumed = run(compose("train", [*overrides, "resume=true"]), tmp_path / "b")
+
+    assert resumed["steps"] == reference["steps"]
+    assert all(torch.equal(v, weights(tmp_path / "b")[k]) for k, v in weights(tmp_path / "a").items())
+    assert (tmp_path / "a" / "hyps.jsonl").read_text() == (tmp_path / "b" / "hyps.jsonl").read_text()

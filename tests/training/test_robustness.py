@@ -1,0 +1,93 @@
+"""Training never loses or poisons weights: NaN batches, checkpoint writes, and unsafe checkpoint files."""
+
+import os
+import pickle
+
+import fsspec.implementations.local
+import pytest
+import torch
+
+from asrbench.commands.train import run
+from asrbench.models.asr_model import ASRModel
+from asrbench.text.tokenizer import SentencePieceTokenizer
+from asrbench.training.checkpoint import CheckpointError, load_model, read_checkpoint
+from tests.conftest import compose
+
+QUICK = ["encoder=transformer_xs", "data.batch_seconds=8", "data.num_workers=0", "evaluate=false",
+         "bench.enabled=false", "trainer.precision=32", "optim.warmup_steps=2"]
+
+
+def tiny_run(corpus, tmp_path, *overrides):
+    return run(compose("train", [f"corpus.out_dir={corpus}", *QUICK, *overrides]), tmp_path)
+
+
+def test_non_finite_losses_skip_the_batch_and_never_touch_the_weights(tiny_corpus, tmp_path, monkeypatch):
+    original = ASRModel.forward
+    calls = {"n": 0}
+
+    def every_other_batch_is_nan(self, batch):
+        out = original(self, batch)
+        calls["n"] += 1
+        if self.training and calls["n"] % 2 == 0:
+            out["loss"] = out["loss"] * float("nan")
+        return out
+
+    monkeypatch.setattr(ASRModel, "forward", every_other_batch_is_nan)
+    metrics = tiny_run(tiny_corpus, tmp_path, "trainer.max_epochs=2")
+    checkpoint = read_checkpoint(tmp_path / "checkpoints" / "last.ckpt")
+    assert metrics["skipped_batches"] > 0 and checkpoint["skipped_batches"] == metrics["skipped_batches"]
+    assert metrics["steps"] + metrics["skipped_batches"] == calls["n"] - 2 * 1  # minus 2 validation batches
+    assert all(torch.isfinite(v).all() for v in checkpoint["state_dict"].values())
+
+
+def test_interrupted_checkpoint_write_keeps_the_previous_file(tiny_corpus, tmp_path, monkeypatch):
+    tiny_run(tiny_corpus, tmp_path, "trainer.max_epochs=1")
+    last = tmp_path / "checkpoints" / "last.ckpt"
+    before = last.read_bytes()
+
+    def die_halfway(self, data):
+        self.f.write(data[: len(data) // 2])
+        raise OSError("killed during the checkpoint write")
+
+    monkeypatch.setattr(fsspec.implementations.local.LocalFileOpener, "write", die_halfway)
+    with pytest.raises(OSError, match="killed during the checkpoint write"):
+        tiny_run(tiny_corpus, tmp_path, "trainer.max_epochs=2", "resume=true")
+    monkeypatch.undo()
+    assert last.read_bytes() == before  # Lightning writes to a temp file and renames it
+    model, _ = load_model(last)
+    assert isinstance(model, ASRModel)
+
+
+class Payload:
+    def __reduce__(self):
+        return (os.system, ("echo pwned > /dev/null",))
+
+
+def test_checkpoints_with_pickled_objects_are_refused(tmp_path):
+    path = tmp_path / "evil.ckpt"
+    torch.save({"state_dict": {}, "hyper_parameters": {"config": Payload()}}, path)
+    with pytest.raises(CheckpointError, match=r"refusing to load .*evil\.ckpt: it contains pickled Python objects"):
+        load_model(path)
+    path.write_bytes(pickle.dumps({"x": Payload()}))
+    with pytest.raises(CheckpointError, match="refusing to load"):
+        read_checkpoint(path)
+
+
+def test_truncated_and_foreign_checkpoints_are_named(tmp_path, tiny_corpus):
+    tiny_run(tiny_corpus, tmp_path / "run", "trainer.max_epochs=1")
+    good = (tmp_path / "run" / "checkpoints" / "last.ckpt").read_bytes()
+    (tmp_path / "cut.ckpt").write_bytes(good[: len(good) // 3])
+    with pytest.raises(CheckpointError, match=r"cut\.ckpt is truncated or not a PyTorch file"):
+        load_model(tmp_path / "cut.ckpt")
+    torch.save({"weights": torch.zeros(2)}, tmp_path / "foreign.pt")
+    with pytest.raises(CheckpointError, match=r"foreign\.pt is not an asrbench checkpoint"):
+        load_model(tmp_path / "foreign.pt")
+
+
+def test_weights_for_another_tokenizer_are_a_clear_error(tmp_path, tiny_corpus):
+    tiny_run(tiny_corpus, tmp_path / "run", "trainer.max_epochs=1", "tokenizer=char")
+    checkpoint = read_checkpoint(tmp_path / "run" / "checkpoints" / "last.ckpt")
+    checkpoint["tokenizer"] = SentencePieceTokenizer.train(["some other text"] * 20, vocab_size=40).to_tensor()
+    torch.save(checkpoint, tmp_path / "mixed.ckpt")
+    with pytest.raises(CheckpointError, match=r"mixed\.ckpt: weights do not fit .*size mismatch for head\.proj"):
+        load_model(tmp_path / "mixed.ckpt")
