@@ -8,7 +8,14 @@ import sys
 COMMANDS = {
     "train": ("asrbench.commands.train", "train a model (model=ctc|aed|llm), then evaluate it on the test split"),
     "eval": ("asrbench.commands.evaluate", "re-evaluate a checkpoint: checkpoint=PATH [data.test_manifest=FILE]"),
+    "transcribe": ("asrbench.commands.transcribe", "text for audio of any length: transcribe CHECKPOINT FILE..."),
+    "attention": ("asrbench.commands.attention", "PNG heatmaps of cross-/self-attention: attention CHECKPOINT FILE"),
+    "whisper": ("asrbench.commands.whisper", "import Whisper weights: whisper import SRC(.pt|HF dir|CT2 dir) out=FILE"),
+    "lm": ("asrbench.commands.lm", "pretrain the built-in LM of model=llm on text: lm [lm_arch=...] [text=FILE]"),
     "data": ("asrbench.commands.data", "build or import corpora: data synth | data librispeech root=DIR"),
+    "bench": ("asrbench.commands.bench", "latency protocol: bench CHECKPOINT [utterances=100] [threads=1]"),
+    "compare": ("asrbench.commands.compare", "paired significance tests: compare RUN_A RUN_B [RUN_C ...]"),
+    "report": ("asrbench.commands.report", "tables + WER-vs-latency plot of sweeps: report DIR [DIR ...]"),
 }
 ENV_KEY = "ASRBENCH_SUBCOMMAND"  # lets Lightning's DDP children (which re-run argv minus the command) find it
 
@@ -33,6 +40,11 @@ def main() -> None:
         return
     else:
         sys.exit(f"asrbench: unknown command {args[0]!r}\n\n{usage()}")
+    from asrbench.config import CONF_DIR
+
+    if not os.path.isdir(CONF_DIR):
+        sys.exit(f"asrbench: config folder {CONF_DIR} not found; install asrbench from a clone "
+                 "(pip install -e .), which keeps conf/ beside the package")
     importlib.import_module(COMMANDS[command][0]).main()
 
 

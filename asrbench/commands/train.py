@@ -3,6 +3,7 @@
 import logging
 import shutil
 import time
+import traceback
 from pathlib import Path
 
 import hydra
@@ -12,8 +13,11 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.utils import instantiate
 from lightning.pytorch.callbacks import LearningRateMonitor, ModelCheckpoint, RichProgressBar
 from lightning.pytorch.loggers import CSVLogger, TensorBoardLogger
+from lightning.pytorch.utilities.rank_zero import rank_zero_only
 from omegaconf import DictConfig, OmegaConf
 
+from asrbench.commands import bench
+from asrbench.commands.lm import ensure_lm
 from asrbench.config import CONF_DIR
 from asrbench.evaluation.evaluate import evaluate_manifest, update_metrics, write_results
 from asrbench.evaluation.table import print_metrics
@@ -55,11 +59,19 @@ def prepare_run_dir(run_dir: Path, resume: bool, overwrite: bool) -> str | None:
 
 
 def build_trainer(cfg: DictConfig, run_dir: Path) -> L.Trainer:
-    checkpoints = ModelCheckpoint(dirpath=run_dir / "checkpoints", filename="best-{epoch:02d}-{dev_wer:.4f}",
-                                  monitor="dev_wer", mode="min", save_top_k=1, save_last=True)
+    """Lightning trainer with the best checkpoint by dev WER and ``last.ckpt`` at every validation and
+    every ``checkpoint_every_n_steps`` steps (Lightning writes both atomically: temp file, then rename)."""
+    directory = run_dir / "checkpoints"
+    # Both write the same last.ckpt (without the version counter the second would write last-v1.ckpt).
+    # No "=" in file names: Hydra would read "checkpoint=best-epoch=02.ckpt" as a malformed override.
+    best = ModelCheckpoint(dirpath=directory, filename="best-epoch{epoch:02d}-wer{dev_wer:.4f}", monitor="dev_wer",
+                           mode="min", save_top_k=1, save_last=True, enable_version_counter=False,
+                           auto_insert_metric_name=False)
+    periodic = ModelCheckpoint(dirpath=directory, save_top_k=0, save_last=True, enable_version_counter=False,
+                               every_n_train_steps=cfg.checkpoint_every_n_steps)
     loggers = [CSVLogger(run_dir, name="logs", version=""), TensorBoardLogger(run_dir, name="tb", version="")]
     return instantiate(cfg.trainer, default_root_dir=str(run_dir), logger=loggers,
-                       callbacks=[checkpoints, RichProgressBar(leave=True), LearningRateMonitor()])
+                       callbacks=[best, periodic, RichProgressBar(leave=True), LearningRateMonitor()])
 
 
 def run(cfg: DictConfig, run_dir: Path) -> dict:
@@ -68,6 +80,7 @@ def run(cfg: DictConfig, run_dir: Path) -> dict:
     L.seed_everything(cfg.seed, workers=True)
     ckpt_path = prepare_run_dir(run_dir, cfg.resume, cfg.overwrite)
     ensure_corpus(cfg)
+    ensure_lm(cfg, run_dir)  # model=llm: pretrain the built-in LM when missing; record its arch in cfg
     datamodule = instantiate(cfg.data)
     tokenizer = instantiate(cfg.tokenizer)(texts=datamodule.train_texts(),
                                            cache_dir=Path(cfg.data.train_manifest).parent)
@@ -94,11 +107,30 @@ def run(cfg: DictConfig, run_dir: Path) -> dict:
         write_results(run_dir, records, test_metrics)
         metrics.update(test_metrics)
         print_metrics(metrics, title=f"{run_dir}: test set")
+        if cfg.bench.enabled:
+            options = {k: v for k, v in cfg.bench.items() if k != "enabled"}
+            metrics["bench"] = bench.run(best_model, cfg.data.test_manifest, instantiate(cfg.decoding), **options)
+            update_metrics(run_dir, {"bench": metrics["bench"]})
+            bench.print_bench(metrics["bench"], title=f"{run_dir}: latency")
     return metrics
 
 
 @hydra.main(config_path=CONF_DIR, config_name="train", version_base="1.3")
 def main(cfg: DictConfig) -> float | None:
     OmegaConf.resolve(cfg)
-    metrics = run(cfg, Path(HydraConfig.get().runtime.output_dir))
+    run_dir = Path(HydraConfig.get().runtime.output_dir)
+    try:
+        metrics = run(cfg, run_dir)
+    except Exception as err:
+        # Recorded so that `report` lists the failed job of a sweep; Hydra still sees the exception, runs
+        # the sweep's remaining jobs and exits non-zero at the end.
+        if rank_zero_only.rank == 0:
+            cause = err
+            while cause.__cause__ is not None:  # e.g. the error inside Hydra's InstantiationException
+                cause = cause.__cause__
+            update_metrics(run_dir, {"status": "failed", "error": f"{type(cause).__name__}: {cause}",
+                                     "traceback": traceback.format_exc()})
+        raise
+    if metrics:
+        update_metrics(run_dir, {"status": "ok", "error": None, "traceback": None})
     return metrics.get("wer")  # what a Hydra sweeper (e.g. Optuna) minimises

@@ -31,6 +31,8 @@ class MultiHeadAttention(nn.Module):
         self.key = nn.Linear(dim, dim, bias=False)
         self.value = nn.Linear(dim, dim)
         self.out = nn.Linear(dim, dim)
+        self.record_weights = False  # set to keep the last attention weights in ``recorded`` (for plots)
+        self.recorded: torch.Tensor | None = None
 
     def project_kv(self, source: torch.Tensor) -> KVCache:
         return KVCache(self._split(self.key(source)), self._split(self.value(source)))
@@ -55,6 +57,7 @@ class MultiHeadAttention(nn.Module):
         group = q.shape[0] // kv.key.shape[0]
         if group > 1:  # `group` consecutive rows (beams) share one source: fold them into the query length
             q = q.unflatten(0, (-1, group)).transpose(1, 2).flatten(2, 3)
+        need_weights = need_weights or self.record_weights
         if need_weights:
             scores = (q @ kv.key.transpose(-1, -2)) * q.shape[-1] ** -0.5
             if mask is not None:
@@ -67,6 +70,8 @@ class MultiHeadAttention(nn.Module):
         if group > 1:
             out = out.unflatten(2, (group, -1)).transpose(1, 2).flatten(0, 1)
             weights = weights.unflatten(2, (group, -1)).transpose(1, 2).flatten(0, 1) if need_weights else None
+        if self.record_weights:
+            self.recorded = weights.detach()
         return self.out(out.transpose(1, 2).flatten(2)), kv, weights
 
     def _split(self, x: torch.Tensor) -> torch.Tensor:

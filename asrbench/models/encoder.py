@@ -31,21 +31,28 @@ class Conv2dStem(nn.Module):
     """Strided 3x3 convolutions over (frequency, time), then a projection to the model width.
 
     Unlike a conv1d stem, which treats the mel bins as unrelated channels, it is shift-equivariant in
-    frequency, so a voice's pitch or formants moving up or down a few bins look alike to it.
+    frequency, so a voice's pitch or formants moving up or down a few bins look alike to it. Frames past
+    an utterance's end are zeroed before each convolution, so batching never changes an utterance's output.
+    The output is layer-normalised: at initialisation a projection's output is ~0.05 in scale while the
+    sinusoidal positions are ~0.6, and a transformer trained from scratch would first see little but position.
     """
 
     def __init__(self, n_mels: int, dim: int, strides: tuple[int, ...], channels: int = 64):
         super().__init__()
-        layers, in_channels, freq = [], 1, n_mels
-        for stride in strides:
-            layers += [nn.Conv2d(in_channels, channels, 3, stride=(2, stride), padding=1), nn.GELU()]
+        self.strides = tuple(strides)
+        self.convs, in_channels, freq = nn.ModuleList(), 1, n_mels
+        for stride in self.strides:
+            self.convs.append(nn.Conv2d(in_channels, channels, 3, stride=(2, stride), padding=1))
             in_channels, freq = channels, (freq - 1) // 2 + 1
-        self.convs = nn.Sequential(*layers)
         self.proj = nn.Linear(channels * freq, dim)
+        self.ln = LayerNorm(dim)
 
-    def forward(self, features: torch.Tensor) -> torch.Tensor:
-        x = self.convs(features[:, None])  # (B, C, F', T')
-        return self.proj(x.flatten(1, 2).transpose(1, 2))
+    def forward(self, features: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        x = features[:, None]  # (B, 1, F, T)
+        for conv, stride in zip(self.convs, self.strides, strict=True):
+            x = F.gelu(conv(x.masked_fill(~padding_mask(lengths, x.shape[-1])[:, None, None, :], 0.0)))
+            lengths = torch.div(lengths - 1, stride, rounding_mode="floor") + 1
+        return self.ln(self.proj(x.flatten(1, 2).transpose(1, 2)))
 
 
 class TransformerEncoder(nn.Module):
@@ -71,7 +78,7 @@ class TransformerEncoder(nn.Module):
         self.ln_post = LayerNorm(dim)
         self.dropout = nn.Dropout(dropout)
         if checkpoint:
-            self.load_pretrained(checkpoint)
+            load_pretrained(self, checkpoint)
         if freeze:
             self.requires_grad_(False)
 
@@ -87,11 +94,13 @@ class TransformerEncoder(nn.Module):
     def forward(self, features: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """(B, n_mels, T) features -> (B, T', dim) states and (B,) lengths T'."""
         if self.stem is not None:
-            x = self.stem(features)
+            x = self.stem(features, lengths)
         else:
-            x = features
-            for conv in self.convs:
-                x = F.gelu(conv(x))
+            x, frames = features, lengths
+            for conv, stride in zip(self.convs, self.strides, strict=True):
+                # zeroing frames past the end makes batching invisible; with Whisper's 30 s input it is a no-op
+                x = F.gelu(conv(x.masked_fill(~padding_mask(frames, x.shape[-1])[:, None, :], 0.0)))
+                frames = torch.div(frames - 1, stride, rounding_mode="floor") + 1
             x = x.transpose(1, 2)
         if x.shape[1] > self.positional_embedding.shape[0]:
             raise ValueError(f"input of {x.shape[1]} encoder frames exceeds max_positions="
@@ -103,16 +112,21 @@ class TransformerEncoder(nn.Module):
             x, _, _ = block(x, mask=mask)
         return self.ln_post(x), lengths
 
-    def load_pretrained(self, path: str) -> None:
-        """Initialise from an asrbench checkpoint or a converted Whisper file (its ``encoder.*`` weights)."""
-        from asrbench.training.checkpoint import load_state_dict
 
-        state = load_state_dict(Path(path))
-        prefix = next((p for p in ("model.encoder.", "encoder.") if any(k.startswith(p) for k in state)), None)
-        if prefix is None:
-            raise ValueError(f"{path} holds no encoder weights (no keys starting with 'encoder.')")
-        encoder_state = {k[len(prefix):]: v for k, v in state.items() if k.startswith(prefix)}
-        missing, unexpected = self.load_state_dict(encoder_state, strict=False)
-        if missing or unexpected:
-            raise ValueError(f"{path}: encoder weights do not fit encoder config "
-                             f"(missing {missing[:5]}, unexpected {unexpected[:5]})")
+def load_pretrained(encoder: nn.Module, path: str) -> None:
+    """Initialise ``encoder`` from an asrbench checkpoint or an imported Whisper file (its ``encoder.*`` weights)."""
+    from asrbench.training.checkpoint import load_state_dict
+
+    state = load_state_dict(Path(path))
+    prefix = next((p for p in ("model.encoder.", "encoder.") if any(k.startswith(p) for k in state)), None)
+    if prefix is None:
+        raise ValueError(f"{path} holds no encoder weights (no keys starting with 'encoder.')")
+    encoder_state = {k[len(prefix):]: v for k, v in state.items() if k.startswith(prefix)}
+    try:
+        missing, unexpected = encoder.load_state_dict(encoder_state, strict=False)
+    except RuntimeError as err:  # same names, other sizes
+        raise ValueError(f"{path}: encoder weights do not fit encoder config: "
+                         f"{str(err).splitlines()[1].strip()}") from None
+    if missing or unexpected:
+        raise ValueError(f"{path}: encoder weights do not fit encoder config "
+                         f"(missing {missing[:5]}, unexpected {unexpected[:5]})")

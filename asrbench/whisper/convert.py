@@ -58,10 +58,12 @@ def whisper_config(base: DictConfig, dims: dict, ids: dict) -> dict:
     cfg = OmegaConf.to_container(base, resolve=True)
     cfg["frontend"].update(n_mels=dims["n_mels"], pad_to_seconds=30, specaugment=None)
     cfg["encoder"].update(dim=dims["n_audio_state"], layers=dims["n_audio_layer"], heads=dims["n_audio_head"],
-                          strides=[1, 2], max_positions=dims["n_audio_ctx"], checkpoint=None, freeze=False)
+                          strides=[1, 2], stem="conv1d", max_positions=dims["n_audio_ctx"], checkpoint=None,
+                          freeze=False)
     cfg["model"].update(layers=dims["n_text_layer"], heads=dims["n_text_head"], max_positions=dims["n_text_ctx"],
                         ctc_weight=0.0, prompt=ids["prompt"], eos_id=ids["eos_id"],
-                        suppress_tokens=ids["suppress_tokens"], suppress_at_start=ids["suppress_at_start"])
+                        suppress_tokens=ids["suppress_tokens"], suppress_at_start=ids["suppress_at_start"],
+                        context_token=ids["context_token"])
     cfg["decoding"]["max_length"] = dims["n_text_ctx"] // 2  # openai-whisper's default sample_len
     return cfg
 

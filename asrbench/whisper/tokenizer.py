@@ -142,6 +142,7 @@ def decoding_config(tokenizer_json: str, multilingual: bool, language: str = "en
         "suppress_tokens": sorted(set(non_speech_tokens(tokenizer) + control)),
         "suppress_at_start": tokenizer.encode(" ", add_special_tokens=False).ids + [eot],
         "first_special_id": eot,
+        "context_token": special_id(tokenizer, "<|startofprev|>"),  # long-form: previous text before the prompt
     }
 
 

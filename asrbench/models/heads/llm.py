@@ -1,0 +1,158 @@
+"""LLM head (SALMONN-style): a window-level Q-Former turns encoder states into speech tokens for a causal LM.
+
+The LM reads ``[prefix][speech tokens][suffix][transcript][eos]`` and is trained on the transcript and
+eos only. Rows are left-padded so that every utterance's transcript starts at the same column;
+positions are counted from the attention mask, so padding changes nothing.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+from omegaconf import DictConfig, OmegaConf
+from torch import nn
+
+from asrbench.decoding.beam_search import beam_search
+from asrbench.decoding.hypothesis import Hypothesis
+from asrbench.models.encoder import padding_mask
+from asrbench.models.heads.ctc import CTCHead
+from asrbench.models.heads.options import DecodingOptions
+from asrbench.models.lm.load import load_lm, set_finetuning
+from asrbench.models.qformer import WindowQFormer
+from asrbench.text.tokenizer import UNK, Tokenizer, tokenizer_from_tensor
+
+
+@dataclass
+class LLMState:
+    cache: Any  # the LM's KV cache
+    mask: torch.Tensor  # (N, S) True on valid (non-padding) positions of everything fed so far
+    position: torch.Tensor  # (N,) position id of the next token
+
+    def reorder(self, lm: nn.Module, index: torch.Tensor) -> "LLMState":
+        return LLMState(lm.reorder(self.cache, index), self.mask.index_select(0, index),
+                        self.position.index_select(0, index))
+
+
+class LLMHead(nn.Module):
+    """``lm`` is the ``model.lm`` config node (source, path, finetune, lora, arch); ``qformer`` the
+    WindowQFormer arguments (``dropout`` is the Q-Former's). The head writes with its LM's tokenizer."""
+
+    def __init__(self, dim: int, vocab_size: int, lm: dict, qformer: dict | None = None,
+                 prompt_prefix: str = "", prompt_suffix: str = "transcript", dropout: float = 0.1,
+                 label_smoothing: float = 0.0, ctc_weight: float = 0.0, text_position: int | None = None):
+        super().__init__()
+        lm = OmegaConf.to_container(lm, resolve=True) if isinstance(lm, DictConfig) else dict(lm)
+        self.lm, tokenizer = load_lm(**lm)
+        self.finetune = lm.get("finetune", "frozen")
+        set_finetuning(self.lm, self.finetune, lm.get("lora"))
+        self.qformer = WindowQFormer(dim, self.lm.dim, dropout=dropout, **(qformer or {}))
+        self.prompt_prefix, self.prompt_suffix = prompt_prefix, prompt_suffix
+        self.label_smoothing, self.ctc_weight, self.text_position = label_smoothing, ctc_weight, text_position
+        # Auxiliary CTC over the LM's vocabulary on the encoder (training only): an encoder trained from
+        # scratch learns far faster from it than through the frozen LM alone.
+        self.ctc = CTCHead(dim, self.lm.vocab_size, dropout) if ctc_weight > 0 else None
+        # The tokenizer travels in the state dict, so a checkpoint rebuilds the head without the LM files.
+        self.register_buffer("tokenizer_blob", torch.zeros(0, dtype=torch.uint8))
+        self.register_load_state_dict_pre_hook(_restore_tokenizer)
+        self.tokenizer: Tokenizer | None = None
+        if tokenizer is not None:
+            self.set_tokenizer(tokenizer)
+
+    def set_tokenizer(self, tokenizer: Tokenizer) -> None:
+        self.tokenizer, self.tokenizer_blob = tokenizer, tokenizer.to_tensor()
+        bos = [tokenizer.bos_id] if tokenizer.bos_id >= 0 else []
+        self.prefix_ids = bos + (tokenizer.encode(self.prompt_prefix) if self.prompt_prefix else [])
+        self.suffix_ids = tokenizer.encode(self.prompt_suffix) if self.prompt_suffix else bos
+        if not self.suffix_ids:
+            raise ValueError("the LLM head needs a non-empty prompt_suffix (or an LM with a BOS token)")
+        self.eos_id = tokenizer.eos_id
+        specials = getattr(tokenizer, "special_ids", {UNK, tokenizer.bos_id})
+        self.suppress_ids = sorted((set(specials) | set(range(tokenizer.vocab_size, self.lm.vocab_size)))
+                                   - {self.eos_id, -1})
+
+    def train(self, mode: bool = True) -> "LLMHead":
+        super().train(mode)
+        if self.finetune == "frozen":
+            self.lm.eval()  # a frozen LM is a fixed function: no dropout
+        return self
+
+    def speech_tokens(self, enc: torch.Tensor, enc_lens: torch.Tensor,
+                      suffix_ids: list[int]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Left-padded ``[prefix][speech][suffix]`` LM inputs (N, C, D), their validity mask and positions
+        (N, C), and the position of the first transcript token (N,)."""
+        speech, lens = self.qformer(enc, enc_lens)
+        prefix = self.lm.embed(torch.tensor(self.prefix_ids, dtype=torch.long, device=enc.device))
+        suffix = self.lm.embed(torch.tensor(suffix_ids, dtype=torch.long, device=enc.device))
+        n, width = speech.shape[:2]
+        p = prefix.shape[0]
+        full = torch.cat([prefix.to(speech.dtype).expand(n, -1, -1), speech,
+                          suffix.to(speech.dtype).expand(n, -1, -1)], dim=1)  # speech padding in the middle
+        pad = (width - lens)[:, None]
+        content = torch.arange(full.shape[1], device=enc.device)[None, :] - pad  # < 0 on the left padding
+        in_speech = content < p + lens[:, None]
+        source = torch.where(in_speech, content, content + pad).clamp(min=0)
+        context = full.gather(1, source[..., None].expand(-1, -1, full.shape[-1]))
+        text_start = p + lens + len(self.suffix_ids) if self.text_position is None else (
+            torch.full_like(lens, self.text_position))
+        after_speech = content - p - lens[:, None]  # index in the suffix
+        suffix_positions = text_start[:, None] - len(self.suffix_ids) + after_speech
+        positions = torch.where(in_speech, content, suffix_positions).clamp(min=0)
+        return context, content >= 0, positions, text_start
+
+    def forward(self, enc: torch.Tensor, enc_lens: torch.Tensor, batch: dict) -> dict[str, torch.Tensor]:
+        tokens, token_lens = batch["tokens"], batch["token_lens"]
+        n, length = tokens.shape
+        context, mask, positions, text_start = self.speech_tokens(enc, enc_lens, self.suffix_ids)
+        x = torch.cat([context, self.lm.embed(tokens).to(context.dtype)], dim=1)
+        mask = torch.cat([mask, padding_mask(token_lens, length)], dim=1)
+        positions = torch.cat([positions, text_start[:, None] + torch.arange(length, device=x.device)], dim=1)
+        # The last suffix token predicts the first label, the last label predicts eos.
+        logits, _ = self.lm(x, mask, logits_to_keep=length + 1, positions=positions)
+        targets = torch.cat([tokens, tokens.new_zeros(n, 1)], dim=1)
+        targets[torch.arange(n), token_lens] = self.eos_id
+        valid = padding_mask(token_lens + 1, length + 1)
+        loss = F.cross_entropy(logits[valid].float(), targets[valid], label_smoothing=self.label_smoothing)
+        if self.ctc is None:
+            return {"loss": loss}
+        ctc = self.ctc(enc, enc_lens, batch)["loss"] / token_lens.float().mean()  # per token, like the LM loss
+        return {"loss": (1 - self.ctc_weight) * loss + self.ctc_weight * ctc, "lm_loss": loss.detach(),
+                "ctc_loss": ctc.detach()}
+
+    # The step protocol of asrbench.decoding.protocol.AutoregressiveHead. The prompt is embeddings, not
+    # ids, so start() runs the LM over [prefix][speech][suffix minus its last token] once (the KV cache)
+    # and hands the last suffix token to the search as the prompt.
+    def start(self, enc: torch.Tensor, enc_lens: torch.Tensor) -> tuple[torch.Tensor, LLMState]:
+        context, mask, positions, text_start = self.speech_tokens(enc, enc_lens, self.suffix_ids[:-1])
+        _, cache = self.lm(context, mask, use_cache=True, logits_to_keep=1, positions=positions)
+        prompt = torch.full((enc.shape[0], 1), self.suffix_ids[-1], device=enc.device)
+        return prompt, LLMState(cache, mask, text_start - 1)
+
+    def step(self, tokens: torch.Tensor, state: LLMState) -> tuple[torch.Tensor, LLMState]:
+        mask = torch.cat([state.mask, state.mask.new_ones(tokens.shape)], dim=1)
+        positions = state.position[:, None] + torch.arange(tokens.shape[1], device=tokens.device)
+        logits, cache = self.lm(self.lm.embed(tokens), mask, cache=state.cache, use_cache=True, logits_to_keep=1,
+                                positions=positions)
+        return logits[:, -1], LLMState(cache, mask, state.position + tokens.shape[1])
+
+    def reorder(self, state: LLMState, index: torch.Tensor) -> LLMState:
+        return state.reorder(self.lm, index)
+
+    def suppress(self, step: int) -> list[int]:
+        return self.suppress_ids
+
+    @torch.no_grad()
+    def decode(self, enc: torch.Tensor, enc_lens: torch.Tensor, options: DecodingOptions) -> list[Hypothesis]:
+        max_length = min(options.max_length, max(1, int(options.max_length_ratio * enc.shape[1])))
+        if self.lm.max_positions:
+            context = int(self.qformer.output_lengths(enc_lens).max()) + len(self.prefix_ids) + len(self.suffix_ids)
+            start = context if self.text_position is None else max(context, self.text_position)
+            max_length = max(1, min(max_length, self.lm.max_positions - start))
+        return beam_search(self, enc, enc_lens, options.beam_size, max_length, options.length_penalty)
+
+
+def _restore_tokenizer(head: LLMHead, state_dict: dict, prefix: str, *_: object) -> None:
+    """Load-time hook: adopt the checkpoint's tokenizer (the placeholder buffer has another shape)."""
+    blob = state_dict.get(prefix + "tokenizer_blob")
+    if blob is not None and blob.numel() and not torch.equal(blob, head.tokenizer_blob):
+        head.set_tokenizer(tokenizer_from_tensor(blob))

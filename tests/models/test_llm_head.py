@@ -1,0 +1,132 @@
+import pytest
+import torch
+
+from asrbench.decoding.beam_search import NEG_INF
+from asrbench.models.heads.llm import LLMHead
+from asrbench.models.heads.options import DecodingOptions
+from asrbench.models.lm.load import read_arch
+from tests.models.lm.factories import tiny_gpt, tiny_hf
+
+LORA_TARGETS = {"gpt": ["query", "value"], "llama": None, "gpt2": None}  # None: peft's default by model type
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    """Tiny models: thread synchronisation costs more than it saves (ten times more on a busy machine)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+@pytest.fixture(scope="module", params=["gpt", "llama", "gpt2"])
+def lm_spec(request, tmp_path_factory) -> dict:
+    folder = tmp_path_factory.mktemp(request.param)
+    if request.param == "gpt":
+        return {"source": "gpt", "path": str(tiny_gpt(folder / "lm.ckpt")), "kind": "gpt"}
+    return {"source": "hf", "path": str(tiny_hf(folder, request.param)), "kind": request.param}
+
+
+def make_head(spec: dict, seed: int = 0, text_position: int | None = None, **lm) -> LLMHead:
+    torch.manual_seed(seed)
+    lm_config = {k: v for k, v in spec.items() if k != "kind"} | lm
+    return LLMHead(24, 0, lm_config, {"window": 4, "heads": 2}, prompt_prefix="the", prompt_suffix="cat",
+                   dropout=0.0, text_position=text_position)
+
+
+def encoder_batch(seed: int = 1) -> tuple[torch.Tensor, torch.Tensor]:
+    torch.manual_seed(seed)
+    return torch.randn(3, 22, 24), torch.tensor([22, 9, 3])
+
+
+def greedy_without_cache(head: LLMHead, enc: torch.Tensor, enc_lens: torch.Tensor, steps: int) -> list[int]:
+    """Re-run the whole [prefix][speech][suffix][tokens so far] every step: the reference for the KV cache."""
+    context, mask, positions, text_start = head.speech_tokens(enc, enc_lens, head.suffix_ids)
+    tokens: list[int] = []
+    for _ in range(steps):
+        ids = torch.tensor([tokens], dtype=torch.long)
+        x = torch.cat([context, head.lm.embed(ids)], dim=1)
+        all_positions = torch.cat([positions, text_start[:, None] + torch.arange(len(tokens))], dim=1)
+        logits, _ = head.lm(x, torch.cat([mask, torch.ones_like(ids, dtype=torch.bool)], dim=1),
+                            positions=all_positions)
+        logits = logits[0, -1].clone()
+        logits[head.suppress_ids] = NEG_INF
+        token = int(logits.argmax())
+        if token == head.eos_id:
+            break
+        tokens.append(token)
+    return tokens
+
+
+@pytest.mark.parametrize("text_position", [None, 40])
+def test_cached_batched_generation_matches_uncached_single_generation(lm_spec, text_position):
+    head = make_head(lm_spec, text_position=text_position).eval()
+    enc, enc_lens = encoder_batch()
+    options = DecodingOptions(beam_size=1, max_length=8)
+    cached = head.decode(enc, enc_lens, options)  # left-padded batch, KV cache
+    for i, hyp in enumerate(cached):
+        assert hyp.tokens == greedy_without_cache(head, enc[i : i + 1, : enc_lens[i]], enc_lens[i : i + 1], 8)
+        assert hyp.timings["first_token_seconds"] > 0
+    assert any(len(h.tokens) > 2 for h in cached)  # the comparison covered several steps
+    beams = head.decode(enc, enc_lens, DecodingOptions(beam_size=3, max_length=8))
+    for i, hyp in enumerate(beams):
+        alone = head.decode(enc[i : i + 1], enc_lens[i : i + 1], DecodingOptions(beam_size=3, max_length=8))[0]
+        assert hyp.tokens == alone.tokens
+
+
+@pytest.mark.parametrize("text_position", [None, 40])
+def test_loss_covers_transcript_and_eos_and_ignores_padding(lm_spec, text_position):
+    head = make_head(lm_spec, text_position=text_position).eval()
+    enc, enc_lens = encoder_batch()
+    tokens = torch.tensor([[5, 6, 7, 8], [9, 10, 0, 0], [11, 0, 0, 0]])
+    lens = torch.tensor([4, 2, 1])
+    batch_loss = head(enc, enc_lens, {"tokens": tokens, "token_lens": lens})["loss"]
+    singles = [head(enc[i : i + 1, : enc_lens[i]], enc_lens[i : i + 1],
+                    {"tokens": tokens[i : i + 1, : lens[i]], "token_lens": lens[i : i + 1]})["loss"] for i in range(3)]
+    targets = (lens + 1).float()  # the labels and eos
+    torch.testing.assert_close(batch_loss, (torch.stack(singles) * targets).sum() / targets.sum(), atol=1e-5,
+                               rtol=1e-5)
+    tokens[1, 2:] = 13  # padding ids do not matter
+    torch.testing.assert_close(head(enc, enc_lens, {"tokens": tokens, "token_lens": lens})["loss"], batch_loss)
+
+
+def test_frozen_lm_trains_only_the_qformer(lm_spec):
+    head = make_head(lm_spec)
+    trainable = {n for n, p in head.named_parameters() if p.requires_grad}
+    assert trainable and all(n.startswith("qformer.") for n in trainable)
+    head.train()
+    assert head.qformer.training and not head.lm.training  # a frozen LM never runs dropout
+
+
+def test_lora_changes_only_adapter_weights(lm_spec):
+    head = make_head(lm_spec, finetune="lora",
+                     lora={"rank": 4, "alpha": 8, "dropout": 0.0, "target_modules": LORA_TARGETS[lm_spec["kind"]]})
+    lm_before = {k: v.clone() for k, v in head.lm.state_dict().items()}
+    assert any("lora_" in k for k in lm_before)
+    optimizer = torch.optim.AdamW([p for p in head.parameters() if p.requires_grad], lr=1e-2)
+    enc, enc_lens = encoder_batch()
+    batch = {"tokens": torch.tensor([[5, 6, 7], [8, 9, 0], [10, 0, 0]]), "token_lens": torch.tensor([3, 2, 1])}
+    head.train()
+    for _ in range(2):  # LoRA's B starts at zero, so A only moves from the second step
+        optimizer.zero_grad()
+        head(enc, enc_lens, batch)["loss"].backward()
+        optimizer.step()
+    changed = {k for k, v in head.lm.state_dict().items() if not torch.equal(v, lm_before[k])}
+    assert changed and all("lora_" in k for k in changed), sorted(changed)[:5]
+    assert any("lora_A" in k for k in changed) and any("lora_B" in k for k in changed)
+
+
+def test_state_dict_rebuilds_the_head_without_the_lm_files(lm_spec, tmp_path):
+    head = make_head(lm_spec).eval()
+    arch = read_arch(lm_spec["source"], lm_spec["path"])
+    moved = {**lm_spec, "path": str(tmp_path / "gone"), "arch": arch}
+    rebuilt = make_head(moved, seed=5)
+    assert rebuilt.tokenizer is None
+    rebuilt.load_state_dict(head.state_dict())
+    rebuilt.eval()
+    assert rebuilt.tokenizer.to_tensor().equal(head.tokenizer.to_tensor())
+    assert (rebuilt.prefix_ids, rebuilt.suffix_ids, rebuilt.eos_id) == (head.prefix_ids, head.suffix_ids, head.eos_id)
+    enc, enc_lens = encoder_batch()
+    options = DecodingOptions(beam_size=2, max_length=6)
+    assert [h.tokens for h in rebuilt.decode(enc, enc_lens, options)] == [
+        h.tokens for h in head.decode(enc, enc_lens, options)]
