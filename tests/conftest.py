@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
+import torch
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -19,6 +20,16 @@ def tone(seconds: float, sample_rate: int = 16000, freq: float = 220.0) -> np.nd
 def write_manifest_lines(path: Path, records: list[dict]) -> Path:
     path.write_text("".join(json.dumps(r) + "\n" for r in records))
     return path
+
+
+
+@pytest.fixture(scope="module")
+def one_thread():
+    """Tiny models: thread synchronisation costs more than it saves (ten times more on a busy machine)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
 
 
 @pytest.fixture

@@ -9,14 +9,7 @@ from tests.models.lm.factories import tiny_gpt, tiny_hf
 
 LORA_TARGETS = {"gpt": ["query", "value"], "llama": None, "gpt2": None}  # None: peft's default by model type
 
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Tiny models: thread synchronisation costs more than it saves (ten times more on a busy machine)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 @pytest.fixture(scope="module", params=["gpt", "llama", "gpt2"])

@@ -1,8 +1,11 @@
+import pytest
 import torch
 
 from asrbench.models.lm.gpt import GPT, read_gpt
 from asrbench.models.lm.load import load_lm
 from tests.models.lm.factories import tiny_gpt
+
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def test_cached_steps_and_left_padding_match_a_full_forward():

@@ -4,6 +4,8 @@ import torch
 from asrbench.models.lm.hf import load_hf, read_hf_arch
 from tests.models.lm.factories import tiny_hf
 
+pytestmark = pytest.mark.usefixtures("one_thread")
+
 pytest.importorskip("transformers")
 
 
