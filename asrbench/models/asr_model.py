@@ -32,7 +32,10 @@ class ASRModel(nn.Module):
         if enc.is_cuda:
             torch.cuda.synchronize()  # so encode_seconds covers the GPU work, not only its launch
         encode_seconds = time.perf_counter() - start
-        hyps = self.head.decode(enc, enc_lens, options or DecodingOptions())
+        options = options or DecodingOptions()
+        if options.lexicon is not None:
+            options.lexicon.bind(self.tokenizer)  # spells its words with this model's pieces
+        hyps = self.head.decode(enc, enc_lens, options)
         for hyp in hyps:
             hyp.text = self.tokenizer.decode(hyp.tokens)
             hyp.timings["encode_seconds"] = encode_seconds  # frontend + encoder, for first-token latency

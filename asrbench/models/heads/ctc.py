@@ -30,7 +30,9 @@ class CTCHead(nn.Module):
         return self.search(self.log_probs(enc), enc_lens, options)
 
     def search(self, log_probs: torch.Tensor, lengths: torch.Tensor, options: DecodingOptions) -> list[Hypothesis]:
-        """Greedy (beam 1) or prefix beam search over (B, T, C) log-probs, e.g. stitched from chunks."""
+        """Lexicon search, greedy (beam 1) or prefix beam search over (B, T, C) log-probs, e.g. stitched from chunks."""
+        if options.lexicon is not None:
+            return options.lexicon(log_probs, lengths)
         if options.beam_size <= 1:
             return ctc_greedy(log_probs, lengths, self.blank)
         return [ctc_prefix_beam_search(lp[:n], self.blank, options.beam_size)[0]

@@ -1,5 +1,7 @@
 from dataclasses import dataclass
 
+from asrbench.decoding.lexicon import LexiconSearch
+
 
 @dataclass
 class DecodingOptions:
@@ -11,3 +13,4 @@ class DecodingOptions:
     max_length: int = 224
     ctc_weight: float | None = None  # joint CTC/attention scoring; None uses the head's training weight
     context: list[int] | None = None  # previous text (token ids), for heads trained with a context prompt
+    lexicon: LexiconSearch | None = None  # CTC: beam search over a word list (+ KenLM), conf/decoding/lexicon.yaml

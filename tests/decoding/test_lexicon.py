@@ -1,0 +1,68 @@
+import math
+
+import pytest
+import torch
+
+from asrbench.decoding.ctc import ctc_greedy
+from asrbench.decoding.lexicon import LexiconSearch
+from asrbench.text.tokenizer import SentencePieceTokenizer
+
+pytest.importorskip("flashlight.lib.text.decoder")
+
+
+@pytest.fixture(scope="module")
+def tokenizer() -> SentencePieceTokenizer:
+    # Pieces: ▁the ▁mat ▁cat ▁s at (and the single characters).
+    return SentencePieceTokenizer.train(["the mat sat the cat"] * 20, vocab_size=40, model_type="bpe")
+
+
+def emissions(tokenizer, frames: list[dict[str, float]]) -> torch.Tensor:
+    """One frame per dict of piece -> probability; the rest of each frame's mass goes to the blank."""
+    blank = tokenizer.vocab_size
+    log_probs = torch.full((1, len(frames), blank + 1), math.log(1e-6))
+    for t, frame in enumerate(frames):
+        for piece, p in frame.items():
+            log_probs[0, t, tokenizer.sp.piece_to_id(piece)] = math.log(p)
+        log_probs[0, t, blank] = math.log(max(1e-6, 1 - sum(frame.values())))
+    return log_probs
+
+
+def spell(tokenizer, word: str, first: dict[str, float] | None = None) -> list[dict[str, float]]:
+    """Frames for ``word``'s pieces, blanks between; ``first`` replaces its first frame."""
+    pieces = [tokenizer.piece(i) for i in tokenizer.encode(word)]
+    frames = [first or {pieces[0]: 0.9}, {}]
+    for piece in pieces[1:]:
+        frames += [{piece: 0.9}, {}]
+    return frames
+
+
+def decode(tokenizer, frames, tmp_path, **kwargs) -> str:
+    log_probs = emissions(tokenizer, frames)
+    search = LexiconSearch(str(tmp_path / "words.txt"), **kwargs)
+    search.bind(tokenizer)
+    return tokenizer.decode(search(log_probs, torch.tensor([log_probs.shape[1]]))[0].tokens)
+
+
+def test_only_lexicon_words_come_out(tokenizer, tmp_path):
+    (tmp_path / "words.txt").write_text("the mat sat\n")
+    frames = spell(tokenizer, "the") + spell(tokenizer, "mat", first={"▁cat": 0.5, "▁mat": 0.4})
+    greedy = ctc_greedy(emissions(tokenizer, frames), torch.tensor([len(frames)]), tokenizer.vocab_size)[0]
+    assert tokenizer.decode(greedy.tokens) == "the cat"  # "cat" is not in the word list
+    assert decode(tokenizer, frames, tmp_path) == "the mat"
+
+
+def test_a_kenlm_model_overrules_a_slight_acoustic_preference(tokenizer, tmp_path):
+    (tmp_path / "words.txt").write_text("the mat sat\n")
+    # After "the", "sat" is ten times likelier than "mat".
+    (tmp_path / "lm.arpa").write_text(
+        "\\data\\\nngram 1=6\nngram 2=3\n\n\\1-grams:\n-1.0\t<s>\t-0.3\n-1.0\t</s>\n-3.0\t<unk>\n"
+        "-0.7\tthe\t-0.3\n-2.0\tmat\n-2.0\tsat\n\n\\2-grams:\n-0.1\t<s> the\n-0.3\tthe sat\n-1.3\tthe mat\n"
+        "\n\\end\\\n")
+    frames = spell(tokenizer, "the") + [{"▁mat": 0.45, "▁s": 0.45}, {}, {"at": 0.45}, {}]
+    assert decode(tokenizer, frames, tmp_path) == "the mat"  # the "at" frame is likelier blank than "at"
+    assert decode(tokenizer, frames, tmp_path, lm=str(tmp_path / "lm.arpa"), lm_weight=1.0) == "the sat"
+
+
+def test_a_missing_word_list_is_named(tokenizer, tmp_path):
+    with pytest.raises(FileNotFoundError, match="words.txt"):
+        LexiconSearch(str(tmp_path / "words.txt")).bind(tokenizer)
