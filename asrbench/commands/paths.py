@@ -6,10 +6,14 @@ from pathlib import Path
 def positional_paths(args: list[str], key: str, many: bool = True) -> list[str]:
     """Turn bare paths among the arguments into one quoted Hydra override: ``key=['a','b']`` (or ``key='a'``).
 
-    A path is an argument that exists on disk, so run folders named ``model=aed`` and checkpoints named
-    ``best-epoch=02-dev_wer=0.12.ckpt`` are paths, not overrides (which they would break).
+    A path is an argument that exists on disk, or the value of ``key=PATH`` when that exists, so run
+    folders named ``model=aed`` are paths, not overrides (which they would break).
     """
-    paths = [arg for arg in args if not arg.startswith("-") and Path(arg).exists()]
+    prefix = f"{key}="
+    given = {arg: arg.removeprefix(prefix) for arg in args if arg.startswith(prefix)
+             and Path(arg.removeprefix(prefix)).exists()}  # `key=runs/x/model=aed/...` needs quoting too
+    paths = [arg for arg in args if not arg.startswith("-") and Path(arg).exists()] + list(given.values())
+    args = [arg for arg in args if arg not in given]
     if not paths:
         return args
     if not many and len(paths) > 1:

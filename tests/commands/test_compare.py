@@ -27,6 +27,7 @@ def test_positional_paths_become_one_override(tmp_path):
     args = positional_paths([str(a), "n=10", str(b)], "runs")
     assert args == ["n=10", f"runs=['{a}','{b}']"]
     assert positional_paths(["n=10"], "runs") == ["n=10"]
+    assert positional_paths([f"checkpoint={a}", "n=1"], "checkpoint", many=False) == ["n=1", f"checkpoint='{a}'"]
 
 
 def test_compare_pair_uses_shared_utterances_only(tmp_path):
