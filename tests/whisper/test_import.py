@@ -138,6 +138,29 @@ def test_encoder_checkpoint_initialises_any_head(openai_pt, tmp_path, tokenizer_
                           token_lens=torch.tensor([2, 1])))["loss"].isfinite()
 
 
+@pytest.mark.parametrize("head", ["aed", "llm"])
+def test_whisper_encoder_serves_the_autoregressive_heads_too(openai_pt, tmp_path, tokenizer_json, head):
+    from asrbench.models.build import build_model
+    from asrbench.text.tokenizer import CharTokenizer
+    from tests.models.lm.factories import tiny_gpt
+
+    out = import_whisper(openai_pt, tmp_path / "w.ckpt", base_config(), tokenizer=tokenizer_json)
+    # Whisper frames are 20 ms and always span 30 s: 17-frame windows (0.34 s, as SALMONN) give 89 speech tokens.
+    lm = [f"model.lm.path={tiny_gpt(tmp_path / 'lm.ckpt')}", "model.qformer.window=17"] if head == "llm" else []
+    cfg = compose("train", [f"model={head}", "frontend=whisper", "encoder=whisper_tiny_en", "encoder.dim=64",
+                            "encoder.layers=2", "encoder.heads=2", f"encoder.checkpoint={out}", *lm])
+    model = build_model(cfg, CharTokenizer.train(["hello"]))
+    source = torch.load(openai_pt, weights_only=True)["model_state_dict"]
+    for name, value in model.encoder.state_dict().items():
+        torch.testing.assert_close(value, source[f"encoder.{name}"], atol=0, rtol=0)
+    audio, audio_lens = torch.randn(2, 16000), torch.tensor([16000, 8000])
+    batch = dict(audio=audio, audio_lens=audio_lens, tokens=torch.tensor([[3, 4], [5, 0]]),
+                 token_lens=torch.tensor([2, 1]))
+    assert model(batch)["loss"].isfinite()
+    model.eval()
+    assert len(model.transcribe(audio, audio_lens)) == 2
+
+
 def test_cli_import(openai_pt, tmp_path, tokenizer_json):
     out = tmp_path / "cli.ckpt"
     result = subprocess.run([sys.executable, "-m", "asrbench", "whisper", "import", str(openai_pt), f"out={out}",
