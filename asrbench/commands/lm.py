@@ -49,9 +49,10 @@ def run(cfg: DictConfig, run_dir: Path) -> dict:
     tokenizer = SentencePieceTokenizer.train(train, cfg.tokenizer.vocab_size, cfg.tokenizer.model_type)
     model = GPT(tokenizer.vocab_size, **cfg.lm_arch)
     reading = ReadingTask(**cfg.reading) if cfg.get("reading") else None
-    train_data = PackedText(train, tokenizer, cfg.block_size, reading, cfg.seed)
+    train_data = PackedText(train, tokenizer, cfg.block_size, reading, cfg.seed, model.max_positions)
     train_loader = DataLoader(train_data, batch_size=cfg.batch_size, shuffle=True)
-    val_loader = DataLoader(PackedText(val, tokenizer, cfg.block_size), batch_size=cfg.batch_size)  # plain text
+    val_data = PackedText(val, tokenizer, cfg.block_size, max_positions=model.max_positions)  # plain text
+    val_loader = DataLoader(val_data, batch_size=cfg.batch_size)
     task = LMTask(model, OmegaConf.to_container(cfg.optim, resolve=True))
     trainer = instantiate(cfg.trainer, default_root_dir=str(run_dir), enable_checkpointing=False,
                           logger=CSVLogger(run_dir, name="logs", version=""),

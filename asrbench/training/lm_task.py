@@ -1,5 +1,6 @@
 """Pretraining the built-in GPT on text: packed token blocks and a LightningModule that reports perplexity."""
 
+import logging
 import math
 import random
 from collections.abc import Sequence
@@ -15,6 +16,7 @@ from asrbench.text.tokenizer import Tokenizer
 from asrbench.training.schedule import build_scheduler
 
 IGNORE = -100
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -50,12 +52,13 @@ class ReadingTask:
 class PackedText(Dataset):
     """The stream ``<s> sentence </s> <s> sentence </s> ...`` cut into blocks of ``block_size + 1`` tokens
     (inputs and shifted targets), with a mask of the tokens that are trained as targets (not ``<s>``,
-    which is certain after ``</s>``) and position ids, which restart at every ``<s>``."""
+    which is certain after ``</s>``) and position ids, which restart at every ``<s>``. Sentences that need
+    more than ``max_positions`` positions (an LM's range) are skipped and counted in a warning."""
 
     def __init__(self, sentences: Sequence[str], tokenizer: Tokenizer, block_size: int,
-                 reading: ReadingTask | None = None, seed: int = 0):
+                 reading: ReadingTask | None = None, seed: int = 0, max_positions: int | None = None):
         rng, vocab = random.Random(seed), range(3, tokenizer.vocab_size)
-        ids, learn, positions = [], [], []
+        ids, learn, positions, too_long = [], [], [], 0
         prefix, suffix = (tokenizer.encode(reading.prefix), tokenizer.encode(reading.suffix)) if reading else ([], [])
         for sentence in sentences:
             tokens = tokenizer.encode(sentence)
@@ -65,10 +68,16 @@ class PackedText(Dataset):
                 start = len(copy) + len(suffix) if reading.text_position is None else reading.text_position
                 if len(copy) + len(suffix) <= start:
                     context, context_positions = copy + suffix, [*range(len(copy)), *range(start - len(suffix), start)]
+            if max_positions and context_positions[-1] + len(tokens) + 2 > max_positions:  # the LM cannot place it
+                too_long += 1
+                continue
             ids += context + tokens + [tokenizer.eos_id]
             learn += [False] * len(context) + [True] * (len(tokens) + 1)
             start = context_positions[-1] + 1
             positions += context_positions + list(range(start, start + len(tokens) + 1))
+        if too_long:
+            log.warning("LM text: skipped %d of %d sentences that need more than the LM's %d positions",
+                        too_long, len(sentences), max_positions)
         self.block_size, self.blocks = block_size, (len(ids) - 1) // block_size
         if self.blocks == 0:
             raise ValueError(f"{len(sentences)} sentences ({len(ids)} tokens) do not fill one block of "

@@ -71,3 +71,15 @@ def test_reading_sequences_train_only_the_clean_sentence_at_a_fixed_position():
     assert data.positions[n] == 0  # the next sentence starts again at 0
     noisy = ReadingTask(drop=0.5, repeat=0.5, replace=0.5).corrupt(sentence * 20, random.Random(0), range(3, 120))
     assert noisy != sentence * 20 and all(3 <= t < 120 for t in noisy)
+
+
+def test_sentences_beyond_the_lms_positions_are_skipped(caplog):
+    from asrbench.text.tokenizer import SentencePieceTokenizer
+    from asrbench.training.lm_task import PackedText
+
+    tokenizer = SentencePieceTokenizer.train(SENTENCES * 20, vocab_size=120, model_type="bpe")
+    glued = "".join(SENTENCES).replace(" ", "")  # one "word" of a hundred pieces, as some fortunes have
+    data = PackedText([SENTENCES[0], glued, SENTENCES[1]] * 4, tokenizer, block_size=8, max_positions=32)
+    assert int(data.positions.max()) < 32
+    assert "skipped 4 of 12 sentences" in caplog.text
+    assert int(PackedText([glued] * 2, tokenizer, block_size=8).positions.max()) >= 32  # no limit given
