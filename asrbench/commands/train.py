@@ -2,7 +2,6 @@
 
 import logging
 import shutil
-import time
 import traceback
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import lightning as L
 import torch
 from hydra.core.hydra_config import HydraConfig
 from hydra.utils import instantiate
-from lightning.pytorch.callbacks import LearningRateMonitor, ModelCheckpoint, RichProgressBar
+from lightning.pytorch.callbacks import LearningRateMonitor, ModelCheckpoint, RichProgressBar, Timer
 from lightning.pytorch.loggers import CSVLogger, TensorBoardLogger
 from lightning.pytorch.utilities.rank_zero import rank_zero_only
 from omegaconf import DictConfig, OmegaConf
@@ -70,8 +69,10 @@ def build_trainer(cfg: DictConfig, run_dir: Path) -> L.Trainer:
     periodic = ModelCheckpoint(dirpath=directory, save_top_k=0, save_last=True, enable_version_counter=False,
                                every_n_train_steps=cfg.checkpoint_every_n_steps)
     loggers = [CSVLogger(run_dir, name="logs", version=""), TensorBoardLogger(run_dir, name="tb", version="")]
+    # Timer keeps the training time in the checkpoints, so a resumed run reports the total, not its last leg.
     return instantiate(cfg.trainer, default_root_dir=str(run_dir), logger=loggers,
-                       callbacks=[best, periodic, RichProgressBar(leave=True), LearningRateMonitor()])
+                       callbacks=[best, periodic, Timer(verbose=False), RichProgressBar(leave=True),
+                                  LearningRateMonitor()])
 
 
 def run(cfg: DictConfig, run_dir: Path) -> dict:
@@ -90,9 +91,8 @@ def run(cfg: DictConfig, run_dir: Path) -> dict:
     trainer = build_trainer(cfg, run_dir)
     log.info("model: %.2f M parameters (%.2f M trainable); run dir %s", model.num_parameters() / 1e6,
              model.num_parameters(trainable_only=True) / 1e6, run_dir)
-    start = time.perf_counter()
     trainer.fit(task, datamodule=datamodule, ckpt_path=ckpt_path)
-    train_seconds = time.perf_counter() - start
+    train_seconds = next(c for c in trainer.callbacks if isinstance(c, Timer)).time_elapsed("train")
     if not trainer.is_global_zero:
         return {}
     best = trainer.checkpoint_callback.best_model_path or str(run_dir / "checkpoints" / "last.ckpt")

@@ -35,10 +35,14 @@ def test_crash_then_resume_is_bit_identical_and_runs_are_deterministic(tiny_corp
     monkeypatch.setattr(ASRTask, "training_step", crash_at_step_four)
     with pytest.raises(RuntimeError, match="simulated crash"):
         run(compose("train", overrides), tmp_path / "b")
-    assert torch.load(tmp_path / "b" / "checkpoints" / "last.ckpt", weights_only=True)["global_step"] == 3
+    killed = torch.load(tmp_path / "b" / "checkpoints" / "last.ckpt", weights_only=True)
+    assert killed["global_step"] == 3
+    timer = next(v for k, v in killed["callbacks"].items() if k.startswith("Timer"))
+    assert timer["time_elapsed"]["train"] > 0
     monkeypatch.setattr(ASRTask, "training_step", original)
     resumed = run(compose("train", [*overrides, "resume=true"]), tmp_path / "b")
 
     assert resumed["steps"] == reference["steps"]
+    assert resumed["train_seconds"] > timer["time_elapsed"]["train"]  # both legs count
     assert all(torch.equal(v, weights(tmp_path / "b")[k]) for k, v in weights(tmp_path / "a").items())
     assert (tmp_path / "a" / "hyps.jsonl").read_text() == (tmp_path / "b" / "hyps.jsonl").read_text()
