@@ -17,7 +17,7 @@ COLUMNS = [
 
 
 def find_runs(dirs: list[str | Path]) -> list[tuple[str, Path]]:
-    """(name, run folder) of every folder under ``dirs`` with a metrics.json or a Hydra ``.hydra`` folder.
+    """(name, run folder) of every outermost folder under ``dirs`` with a metrics.json or a Hydra ``.hydra`` folder.
 
     Names are paths relative to their ``dirs`` entry (prefixed by its name when there are several)."""
     runs: dict[Path, str] = {}
@@ -26,6 +26,8 @@ def find_runs(dirs: list[str | Path]) -> list[tuple[str, Path]]:
             raise FileNotFoundError(f"{root} is not a folder")
         found = {p.parent for p in root.rglob("metrics.json")}
         found |= {p.parent.parent for p in root.rglob(".hydra/config.yaml")}
+        # A run's own sub-runs (model=llm pretrains its LM in <run>/lm) are part of it, not rows.
+        found = {d for d in found if not any(parent in found for parent in d.parents)}
         for run_dir in sorted(found):
             name = str(run_dir.relative_to(root)) if run_dir != root else root.resolve().name
             if len(dirs) > 1 and run_dir != root:  # runs of different sweeps often share names like model=aed

@@ -33,6 +33,8 @@ def fake_sweep(root: Path) -> Path:
     fake_run(root, "model=slow", "aed", {**common, "wer": 0.25, "wer_ci_low": 0.23, "wer_ci_high": 0.27,
                                          "bench": bench(90.0, first_token=30.0)})
     fake_run(root, "model=llm", "llm", {"status": "failed", "error": "ValueError: boom | bang"})
+    (root / "model=llm" / "lm").mkdir()  # the LM pretrained inside the run: part of it, not a row
+    (root / "model=llm" / "lm" / "metrics.json").write_text(json.dumps({"lm_val_perplexity": 100.0}))
     fake_run(root, "model=killed", "aed", None)  # crashed before writing anything
     return root
 
