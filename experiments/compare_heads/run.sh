@@ -7,6 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PY=${PY:-.venv/bin/python}
+export COLUMNS=${COLUMNS:-160}   # the tables written by tee stay readable
 OUT=experiments/compare_heads/results
 "$PY" -m asrbench train -m experiment=compare_heads resume=true "$@"
 mkdir -p "$OUT"
@@ -17,4 +18,6 @@ for head in ctc aed llm; do  # the per-run evidence, without the checkpoints
   mkdir -p "$OUT/model=$head"
   cp runs/compare_heads/model=$head/{metrics.json,hyps.jsonl} "$OUT/model=$head/"
   cp runs/compare_heads/model=$head/.hydra/{config.yaml,overrides.yaml} "$OUT/model=$head/"
+  cp runs/compare_heads/model=$head/logs/metrics.csv "$OUT/model=$head/training_log.csv"  # dev WER per epoch
 done
+cp runs/compare_heads/model=llm/lm/metrics.json "$OUT/model=llm/lm_metrics.json"  # the LM's pretraining
