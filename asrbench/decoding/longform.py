@@ -63,7 +63,7 @@ def _ctc_chunks(model: ASRModel, audio: torch.Tensor, options: DecodingOptions, 
         kept.append(log_probs[(times >= lower) & (times < upper)])
         start += step
     stitched = torch.cat(kept)[None]
-    hyp = model.head.search(stitched, torch.tensor([stitched.shape[1]]), options)[0]
+    hyp = model.head.search(stitched, torch.tensor([stitched.shape[1]]), model.decoding_options(options))[0]
     return [Segment(0.0, total, model.tokenizer.decode(hyp.tokens))]
 
 

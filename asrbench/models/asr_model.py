@@ -32,14 +32,20 @@ class ASRModel(nn.Module):
         if enc.is_cuda:
             torch.cuda.synchronize()  # so encode_seconds covers the GPU work, not only its launch
         encode_seconds = time.perf_counter() - start
-        options = options or DecodingOptions()
-        if options.lexicon is not None:
-            options.lexicon.bind(self.tokenizer)  # spells its words with this model's pieces
-        hyps = self.head.decode(enc, enc_lens, options)
+        hyps = self.head.decode(enc, enc_lens, self.decoding_options(options))
         for hyp in hyps:
             hyp.text = self.tokenizer.decode(hyp.tokens)
             hyp.timings["encode_seconds"] = encode_seconds  # frontend + encoder, for first-token latency
         return hyps
+
+    def decoding_options(self, options: DecodingOptions | None) -> DecodingOptions:
+        """``options`` made ready for this model: a lexicon search spells its words with this tokenizer."""
+        options = options or DecodingOptions()
+        if options.lexicon is not None:
+            if not getattr(self.head, "accepts_lexicon", False):
+                raise ValueError(f"decoding=lexicon is a CTC search; {type(self.head).__name__} cannot use it")
+            options.lexicon.bind(self.tokenizer)
+        return options
 
     def num_parameters(self, trainable_only: bool = False) -> int:
         return sum(p.numel() for p in self.parameters() if p.requires_grad or not trainable_only)

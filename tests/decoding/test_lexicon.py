@@ -66,3 +66,19 @@ def test_a_kenlm_model_overrules_a_slight_acoustic_preference(tokenizer, tmp_pat
 def test_a_missing_word_list_is_named(tokenizer, tmp_path):
     with pytest.raises(FileNotFoundError, match="words.txt"):
         LexiconSearch(str(tmp_path / "words.txt")).bind(tokenizer)
+
+
+def test_models_bind_the_lexicon_and_only_ctc_heads_take_one(tokenizer, tmp_path):
+    from torch import nn
+
+    from asrbench.models.asr_model import ASRModel
+    from asrbench.models.heads.ctc import CTCHead
+    from asrbench.models.heads.options import DecodingOptions
+
+    (tmp_path / "words.txt").write_text("the mat\n")
+    options = DecodingOptions(lexicon=LexiconSearch(str(tmp_path / "words.txt")))
+    ctc = ASRModel(nn.Identity(), nn.Identity(), CTCHead(8, tokenizer.vocab_size), tokenizer)
+    assert ctc.decoding_options(options).lexicon.tokenizer is tokenizer
+    other = ASRModel(nn.Identity(), nn.Identity(), nn.Linear(8, 8), tokenizer)
+    with pytest.raises(ValueError, match="CTC search; Linear cannot use it"):
+        other.decoding_options(options)

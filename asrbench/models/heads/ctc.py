@@ -10,6 +10,7 @@ from asrbench.models.heads.options import DecodingOptions
 
 
 class CTCHead(nn.Module):
+    accepts_lexicon = True  # DecodingOptions.lexicon searches over this head's per-frame log-probs
     def __init__(self, dim: int, vocab_size: int, dropout: float = 0.1):
         super().__init__()
         self.blank = vocab_size  # one extra class after the tokenizer's ids
@@ -30,7 +31,7 @@ class CTCHead(nn.Module):
         return self.search(self.log_probs(enc), enc_lens, options)
 
     def search(self, log_probs: torch.Tensor, lengths: torch.Tensor, options: DecodingOptions) -> list[Hypothesis]:
-        """Lexicon search, greedy (beam 1) or prefix beam search over (B, T, C) log-probs, e.g. stitched from chunks."""
+        """Lexicon, greedy (beam 1) or prefix beam search over (B, T, C) log-probs, e.g. stitched from chunks."""
         if options.lexicon is not None:
             return options.lexicon(log_probs, lengths)
         if options.beam_size <= 1:
