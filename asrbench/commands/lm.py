@@ -57,15 +57,15 @@ def run(cfg: DictConfig, run_dir: Path) -> dict:
     trainer = instantiate(cfg.trainer, default_root_dir=str(run_dir), enable_checkpointing=False,
                           logger=CSVLogger(run_dir, name="logs", version=""),
                           callbacks=[RichProgressBar(leave=True), LearningRateMonitor()])
+    parameters = sum(p.numel() for p in model.parameters())
     log.info("LM: %.2f M parameters, %d training blocks of %d tokens, vocabulary %d",
-             sum(p.numel() for p in model.parameters()) / 1e6, len(train_loader.dataset), cfg.block_size,
-             tokenizer.vocab_size)
+             parameters / 1e6, len(train_data), cfg.block_size, tokenizer.vocab_size)
     start = time.perf_counter()
     trainer.fit(task, train_loader, val_loader)
     train_seconds = time.perf_counter() - start
     trainer.validate(task, val_loader, verbose=False)  # the final weights' perplexity
     metrics = {"lm_val_perplexity": task.val_perplexity, "lm_train_seconds": train_seconds,
-               "lm_parameters": sum(p.numel() for p in model.parameters()), "lm_vocab_size": tokenizer.vocab_size,
+               "lm_parameters": parameters, "lm_vocab_size": tokenizer.vocab_size,
                "lm_train_sentences": len(train), "lm_val_sentences": len(val), "lm_text": str(cfg.text)}
     save_gpt(cfg.output, model.cpu(), tokenizer, **metrics)
     metrics["lm_checkpoint"] = str(Path(cfg.output).resolve())

@@ -20,9 +20,10 @@ from asrbench.models.heads.options import DecodingOptions  # noqa: E402
 def record_attention(model: ASRModel, audio: torch.Tensor) -> dict:
     """Greedy transcript of ``audio`` and the attention weights of one teacher-forced pass over it.
 
-    Returns ``encoder``: per layer (heads, T', T') (empty for encoders whose blocks are not asrbench's own
-    attention, e.g. the conformer); for AED heads also ``cross``: per decoder layer
-    (heads, tokens + 1, T'), one row per predicted token (the transcript, then end-of-text), and ``labels``.
+    Returns ``encoder``: per layer (heads, T', T'), from the ``blocks[i].attn`` of the transformer and
+    conformer encoders (empty for an encoder without them); for AED heads also ``cross``: per decoder
+    layer (heads, tokens + 1, T'), one row per predicted token (the transcript, then end-of-text), and
+    ``labels``.
     """
     model.eval()
     hyp = model.transcribe(audio[None], torch.tensor([len(audio)]), DecodingOptions())[0]
@@ -33,7 +34,7 @@ def record_attention(model: ASRModel, audio: torch.Tensor) -> dict:
         enc, enc_lens = model.encode(audio[None], torch.tensor([len(audio)]))
         per_frame = frame_seconds(model)
         frames = min(enc.shape[1], int(len(audio) / model.frontend.sample_rate / per_frame) + 1)  # no padding
-        blocks = getattr(model.encoder, "blocks", [])  # torchaudio's Conformer blocks do not record weights
+        blocks = getattr(model.encoder, "blocks", [])
         result = {"text": hyp.text, "frame_seconds": per_frame,
                   "encoder": [block.attn.recorded[0, :, :frames, :frames] for block in blocks]}
         head = model.head

@@ -13,7 +13,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from asrbench.models.attention import LayerNorm, MultiHeadAttention
-from asrbench.models.encoder import Conv2dStem, load_pretrained, padding_mask, sinusoids
+from asrbench.models.encoder import Conv2dStem, add_positions, load_pretrained, padding_mask, sinusoids, strided_lengths
 
 
 class FeedForward(nn.Sequential):
@@ -75,17 +75,12 @@ class ConformerEncoder(nn.Module):
             self.requires_grad_(False)
 
     def output_lengths(self, lengths: torch.Tensor) -> torch.Tensor:
-        for stride in self.strides:
-            lengths = torch.div(lengths - 1, stride, rounding_mode="floor") + 1
-        return lengths
+        return strided_lengths(lengths, self.strides)
 
     def forward(self, features: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """(B, n_mels, T) features -> (B, T', dim) states and (B,) lengths T'."""
         x = self.stem(features, lengths)
-        if x.shape[1] > self.positional_embedding.shape[0]:
-            raise ValueError(f"input of {x.shape[1]} encoder frames exceeds max_positions="
-                             f"{self.positional_embedding.shape[0]}; chunk long audio or raise encoder.max_positions")
-        x = self.dropout(x + self.positional_embedding[: x.shape[1]].to(x.dtype))
+        x = self.dropout(add_positions(x, self.positional_embedding))
         lengths = self.output_lengths(lengths)
         valid = padding_mask(lengths, x.shape[1])
         for block in self.blocks:

@@ -27,6 +27,21 @@ def padding_mask(lengths: torch.Tensor, max_len: int) -> torch.Tensor:
     return torch.arange(max_len, device=lengths.device) < lengths[:, None]
 
 
+def strided_lengths(lengths: torch.Tensor, strides: tuple[int, ...]) -> torch.Tensor:
+    """Valid frames after convolutions with kernel 3, padding 1 and these strides: ceil(T / s) each."""
+    for stride in strides:
+        lengths = torch.div(lengths - 1, stride, rounding_mode="floor") + 1
+    return lengths
+
+
+def add_positions(x: torch.Tensor, table: torch.Tensor) -> torch.Tensor:
+    """``x`` (B, T, D) plus the first T rows of the position ``table``, which must cover them."""
+    if x.shape[1] > table.shape[0]:
+        raise ValueError(f"input of {x.shape[1]} encoder frames exceeds max_positions={table.shape[0]}; "
+                         "chunk long audio or raise encoder.max_positions")
+    return x + table[: x.shape[1]].to(x.dtype)
+
+
 class Conv2dStem(nn.Module):
     """Strided 3x3 convolutions over (frequency, time), then a projection to the model width.
 
@@ -51,7 +66,7 @@ class Conv2dStem(nn.Module):
         x = features[:, None]  # (B, 1, F, T)
         for conv, stride in zip(self.convs, self.strides, strict=True):
             x = F.gelu(conv(x.masked_fill(~padding_mask(lengths, x.shape[-1])[:, None, None, :], 0.0)))
-            lengths = torch.div(lengths - 1, stride, rounding_mode="floor") + 1
+            lengths = strided_lengths(lengths, (stride,))
         return self.ln(self.proj(x.flatten(1, 2).transpose(1, 2)))
 
 
@@ -87,9 +102,7 @@ class TransformerEncoder(nn.Module):
         return [getattr(self, f"conv{i}") for i in range(1, len(self.strides) + 1)]
 
     def output_lengths(self, lengths: torch.Tensor) -> torch.Tensor:
-        for stride in self.strides:
-            lengths = torch.div(lengths - 1, stride, rounding_mode="floor") + 1  # kernel 3, padding 1
-        return lengths
+        return strided_lengths(lengths, self.strides)
 
     def forward(self, features: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """(B, n_mels, T) features -> (B, T', dim) states and (B,) lengths T'."""
@@ -100,12 +113,9 @@ class TransformerEncoder(nn.Module):
             for conv, stride in zip(self.convs, self.strides, strict=True):
                 # zeroing frames past the end makes batching invisible; with Whisper's 30 s input it is a no-op
                 x = F.gelu(conv(x.masked_fill(~padding_mask(frames, x.shape[-1])[:, None, :], 0.0)))
-                frames = torch.div(frames - 1, stride, rounding_mode="floor") + 1
+                frames = strided_lengths(frames, (stride,))
             x = x.transpose(1, 2)
-        if x.shape[1] > self.positional_embedding.shape[0]:
-            raise ValueError(f"input of {x.shape[1]} encoder frames exceeds max_positions="
-                             f"{self.positional_embedding.shape[0]}; chunk long audio or raise encoder.max_positions")
-        x = self.dropout(x + self.positional_embedding[: x.shape[1]].to(x.dtype))
+        x = self.dropout(add_positions(x, self.positional_embedding))
         lengths = self.output_lengths(lengths)
         mask = padding_mask(lengths, x.shape[1])[:, None, None, :]
         for block in self.blocks:

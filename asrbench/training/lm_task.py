@@ -13,7 +13,7 @@ from torch.utils.data import Dataset
 
 from asrbench.models.lm.gpt import GPT
 from asrbench.text.tokenizer import Tokenizer
-from asrbench.training.schedule import build_scheduler
+from asrbench.training.schedule import build_adamw, build_scheduler
 
 IGNORE = -100
 log = logging.getLogger(__name__)
@@ -130,10 +130,7 @@ class LMTask(L.LightningModule):
 
     def configure_optimizers(self) -> dict:
         opt = self.optim
-        params = [p for p in self.model.parameters() if p.requires_grad]
-        groups = [{"params": [p for p in params if p.ndim >= 2], "weight_decay": opt["weight_decay"]},
-                  {"params": [p for p in params if p.ndim < 2], "weight_decay": 0.0}]
-        optimizer = torch.optim.AdamW(groups, lr=opt["lr"], betas=tuple(opt["betas"]))
+        optimizer = build_adamw(self.model, opt)
         total = int(self.trainer.estimated_stepping_batches)
         warmup = min(opt["warmup_steps"], max(1, total // 5))
         scheduler = build_scheduler(optimizer, opt["schedule"], total, warmup, opt.get("final_lr_ratio", 0.01))

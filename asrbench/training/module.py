@@ -10,7 +10,7 @@ from omegaconf import DictConfig, OmegaConf
 from asrbench.models.asr_model import ASRModel
 from asrbench.models.heads.options import DecodingOptions
 from asrbench.text.normalizer import normalize
-from asrbench.training.schedule import WarmupSchedule
+from asrbench.training.schedule import WarmupSchedule, build_adamw
 
 
 class ASRTask(L.LightningModule):
@@ -62,13 +62,7 @@ class ASRTask(L.LightningModule):
 
     def configure_optimizers(self) -> dict:
         opt = self.optim
-        params = [p for p in self.model.parameters() if p.requires_grad]
-        decay = [p for p in params if p.ndim >= 2]
-        no_decay = [p for p in params if p.ndim < 2]
-        optimizer = torch.optim.AdamW(
-            [{"params": decay, "weight_decay": opt["weight_decay"]}, {"params": no_decay, "weight_decay": 0.0}],
-            lr=opt["lr"], betas=tuple(opt["betas"]),
-        )
+        optimizer = build_adamw(self.model, opt)
         self.schedule = WarmupSchedule(opt["schedule"], opt["warmup_steps"], opt.get("final_lr_ratio", 0.01))
         scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, self.schedule)
         return {"optimizer": optimizer, "lr_scheduler": {"scheduler": scheduler, "interval": "step"}}

@@ -1,8 +1,16 @@
-"""Learning-rate schedules as LambdaLR multipliers of the peak learning rate."""
+"""AdamW and its learning-rate schedules (LambdaLR multipliers of the peak learning rate)."""
 
 import math
 
 import torch
+
+
+def build_adamw(model: torch.nn.Module, optim: dict) -> torch.optim.AdamW:
+    """AdamW over the trainable parameters; weight decay on matrices only, not on biases and norms."""
+    params = [p for p in model.parameters() if p.requires_grad]
+    groups = [{"params": [p for p in params if p.ndim >= 2], "weight_decay": optim["weight_decay"]},
+              {"params": [p for p in params if p.ndim < 2], "weight_decay": 0.0}]
+    return torch.optim.AdamW(groups, lr=optim["lr"], betas=tuple(optim["betas"]))
 
 
 class WarmupSchedule:
