@@ -7,6 +7,7 @@ import lightning as L
 import soundfile as sf
 from torch.utils.data import DataLoader
 
+from asrbench.audio.augment import WaveformAugment
 from asrbench.data.dataset import ASRDataset, collate
 from asrbench.data.loader import ResumableDataLoader
 from asrbench.data.manifest import ManifestError, Utterance, read_manifest
@@ -66,8 +67,9 @@ class ASRDataModule(L.LightningDataModule):
     def __init__(self, train_manifest: str, dev_manifest: str, test_manifest: str, batch_seconds: float = 200.0,
                  max_batch_size: int = 256, min_duration: float = 0.3, max_duration: float = 30.0,
                  num_workers: int = 1, sample_rate: int = 16000, normalize_text: bool = True,
-                 skip_bad: bool = False, seed: int = 0, **_: object):
+                 skip_bad: bool = False, seed: int = 0, augment: WaveformAugment | None = None, **_: object):
         super().__init__()
+        self.augment = augment  # training split only
         self.manifests = {"train": train_manifest, "dev": dev_manifest, "test": test_manifest}
         self.batch_seconds, self.max_batch_size = batch_seconds, max_batch_size
         self.min_duration, self.max_duration = min_duration, max_duration
@@ -98,15 +100,17 @@ class ASRDataModule(L.LightningDataModule):
 
     def _loader(self, name: str, shuffle: bool) -> DataLoader:
         utterances = self.split(name)
+        augment = self.augment if name == "train" else None
         trainer = self.trainer
         sampler = DurationBatchSampler(
             [u.duration for u in utterances], max(self.batch_seconds, max(u.duration for u in utterances)),
             self.max_batch_size, shuffle=shuffle, seed=self.seed,
             num_replicas=trainer.world_size if trainer else 1, rank=trainer.global_rank if trainer else 0,
-            even_shards=shuffle,
+            even_shards=shuffle, tag_epoch=augment is not None,
         )
         encode = self.tokenizer.encode if self.tokenizer is not None else None
-        dataset = ASRDataset(utterances, encode, self.sample_rate, manifest=str(self.manifests[name]))
+        dataset = ASRDataset(utterances, encode, self.sample_rate, manifest=str(self.manifests[name]),
+                             augment=augment, seed=self.seed)
         loader = ResumableDataLoader if shuffle else DataLoader
         return loader(dataset, batch_sampler=sampler, collate_fn=collate, num_workers=self.num_workers,
                       persistent_workers=self.num_workers > 0)

@@ -2,31 +2,44 @@
 
 from collections.abc import Callable, Sequence
 
+import numpy as np
 import torch
 from torch.utils.data import Dataset
 
+from asrbench.audio.augment import WaveformAugment
 from asrbench.audio.io import AudioError, load_audio
 from asrbench.data.manifest import Utterance
+from asrbench.data.sampler import EpochIndex
 from asrbench.text.tokenizer import TokenizerError
 
 
 class ASRDataset(Dataset):
-    """Reads each utterance's audio (mono, resampled to ``sample_rate``) and encodes its text."""
+    """Reads each utterance's audio (mono, resampled to ``sample_rate``) and encodes its text.
+
+    With ``augment``, items are indexed by :class:`EpochIndex` and the augmentation draws from a
+    generator seeded by (seed, epoch, index): the same in every DataLoader worker and after a resume.
+    """
 
     def __init__(self, utterances: Sequence[Utterance], encode: Callable[[str], list[int]] | None = None,
-                 sample_rate: int = 16000, manifest: str = "manifest"):
+                 sample_rate: int = 16000, manifest: str = "manifest", augment: WaveformAugment | None = None,
+                 seed: int = 0):
         self.utterances, self.encode = list(utterances), encode
         self.sample_rate, self.manifest = sample_rate, manifest
+        self.augment, self.seed = augment, seed
 
     def __len__(self) -> int:
         return len(self.utterances)
 
-    def __getitem__(self, index: int) -> dict:
+    def __getitem__(self, key: int | EpochIndex) -> dict:
+        epoch, index = key if isinstance(key, EpochIndex) else (0, key)
         utt = self.utterances[index]
         try:
-            audio = load_audio(utt.audio, self.sample_rate, utt.offset, utt.duration if utt.offset else None)
+            audio = (load_audio(utt.audio, self.sample_rate) if utt.offset is None
+                     else load_audio(utt.audio, self.sample_rate, utt.offset, utt.duration))
         except AudioError as err:
             raise AudioError(f"{self.manifest}:{utt.line} (id {utt.id!r}): {err}") from None
+        if self.augment is not None:
+            audio = self.augment(audio, self.generator(epoch, index))
         item = {"id": utt.id, "audio": audio, "text": utt.text}
         if self.encode is not None:
             try:
@@ -34,6 +47,10 @@ class ASRDataset(Dataset):
             except TokenizerError as err:
                 raise TokenizerError(f"{self.manifest}:{utt.line} (id {utt.id!r}): {err}") from None
         return item
+
+    def generator(self, epoch: int, index: int) -> torch.Generator:
+        seed = np.random.SeedSequence([self.seed, epoch, index]).generate_state(1)[0]
+        return torch.Generator().manual_seed(int(seed))
 
 
 def collate(items: list[dict]) -> dict:

@@ -1,5 +1,7 @@
 """JSONL manifests: one utterance a line with ``id``, ``audio``, ``text``, ``duration`` (s),
-optional ``speaker`` and ``offset`` (s). Audio paths are relative to the manifest's folder or absolute."""
+optional ``speaker`` and ``offset`` (s). With ``offset`` the utterance is the segment [offset, offset + duration]
+of the file (also when offset is 0); without it, the whole file. Audio paths are relative to the manifest's
+folder or absolute."""
 
 import json
 from collections.abc import Iterable
@@ -20,7 +22,7 @@ class Utterance:
     text: str
     duration: float
     speaker: str | None = None
-    offset: float = 0.0
+    offset: float | None = None  # None: the whole file; a number: a segment of ``duration`` s from there
     line: int = 0  # 1-based line number in the manifest, for error messages
 
     def to_json(self, relative_to: Path | None = None) -> dict:
@@ -32,7 +34,7 @@ class Utterance:
         record["audio"] = str(audio)
         if record["speaker"] is None:
             del record["speaker"]
-        if not record["offset"]:
+        if record["offset"] is None:
             del record["offset"]
         return record
 
@@ -77,7 +79,7 @@ def _parse_line(path: Path, number: int, line: str) -> Utterance:
         raise ManifestError(f"{where}: field 'text' is empty for id {record['id']!r}")
     try:
         duration = float(record["duration"])
-        offset = float(record.get("offset", 0.0))
+        offset = None if record.get("offset") is None else float(record["offset"])
     except (TypeError, ValueError):
         raise ManifestError(f"{where}: fields 'duration'/'offset' must be numbers (seconds)") from None
     if duration <= 0:

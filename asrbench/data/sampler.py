@@ -3,8 +3,16 @@
 import math
 import random
 from collections.abc import Iterator, Sequence
+from typing import NamedTuple
 
 from torch.utils.data import Sampler
+
+
+class EpochIndex(NamedTuple):
+    """A dataset index tagged with its epoch, for per-epoch augmentation seeds (``tag_epoch=True``)."""
+
+    epoch: int
+    index: int
 
 
 class DurationBatchSampler(Sampler[list[int]]):
@@ -16,16 +24,17 @@ class DurationBatchSampler(Sampler[list[int]]):
     gradient all-reduce hangs); evaluation leaves it unpadded so that no utterance is counted twice.
     ``start`` skips the first batches of the current epoch once: a resumed run sets it (see
     ``asrbench.data.loader.ResumableDataLoader``) to continue with the batch it would have seen next.
+    ``tag_epoch`` yields :class:`EpochIndex` items instead of plain indices (for augmentation).
     """
 
     def __init__(self, durations: Sequence[float], max_seconds: float, max_batch_size: int = 512,
                  shuffle: bool = True, seed: int = 0, num_replicas: int = 1, rank: int = 0,
-                 even_shards: bool = True):
+                 even_shards: bool = True, tag_epoch: bool = False):
         if max_seconds < max(durations):
             raise ValueError(f"batch budget of {max_seconds} s is shorter than the longest utterance "
                              f"({max(durations):.1f} s); raise data.batch_seconds or lower data.max_duration")
         self.shuffle, self.seed, self.num_replicas, self.rank = shuffle, seed, num_replicas, rank
-        self.even_shards = even_shards
+        self.even_shards, self.tag_epoch = even_shards, tag_epoch
         self.epoch, self.start = 0, 0
         self.batches = self._make_batches(durations, max_seconds, max_batch_size)
 
@@ -52,10 +61,11 @@ class DurationBatchSampler(Sampler[list[int]]):
             batches += batches[: len(self) * self.num_replicas - len(batches)]
         return batches[self.rank :: self.num_replicas]
 
-    def __iter__(self) -> Iterator[list[int]]:
+    def __iter__(self) -> Iterator[list[int] | list[EpochIndex]]:
         batches = self._epoch_batches()
         start, self.start = self.start, 0
-        yield from batches[start:]
+        for batch in batches[start:]:
+            yield [EpochIndex(self.epoch, i) for i in batch] if self.tag_epoch else batch
 
     def __len__(self) -> int:
         if self.even_shards:

@@ -1,5 +1,5 @@
 """A run that crashes mid-epoch and resumes ends bit-identical to one that never stopped (on CPU),
-and the same seed twice gives the same weights and hypotheses."""
+and the same seed twice gives the same weights and hypotheses, with or without waveform augmentation."""
 
 import pytest
 import torch
@@ -17,8 +17,9 @@ def weights(run_dir):
 
 
 @pytest.mark.slow
-def test_crash_then_resume_is_bit_identical_and_runs_are_deterministic(tiny_corpus, tmp_path, monkeypatch):
-    overrides = [f"corpus.out_dir={tiny_corpus}", *BASE]
+@pytest.mark.parametrize("augment", [[], ["data/augment=speed_noise_reverb"]], ids=["plain", "augmented"])
+def test_crash_then_resume_is_bit_identical_and_runs_are_deterministic(tiny_corpus, tmp_path, monkeypatch, augment):
+    overrides = [f"corpus.out_dir={tiny_corpus}", *BASE, *augment]
     reference = run(compose("train", overrides), tmp_path / "a")
     again = run(compose("train", overrides), tmp_path / "a2")
     assert (tmp_path / "a" / "hyps.jsonl").read_text() == (tmp_path / "a2" / "hyps.jsonl").read_text()

