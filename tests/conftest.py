@@ -61,7 +61,7 @@ def fsdd() -> Path:
     return root
 
 
-def compose(config_name: str, overrides: list[str]):
+def compose(config_name: str, overrides: list[str], return_hydra_config: bool = False):
     """The config the CLI would build for ``python -m asrbench <command> overrides...``."""
     from hydra import compose as hydra_compose
     from hydra import initialize_config_dir
@@ -69,7 +69,7 @@ def compose(config_name: str, overrides: list[str]):
     from asrbench.config import CONF_DIR
 
     with initialize_config_dir(config_dir=CONF_DIR, version_base="1.3"):
-        return hydra_compose(config_name=config_name, overrides=overrides)
+        return hydra_compose(config_name=config_name, overrides=overrides, return_hydra_config=return_hydra_config)
 
 
 def overfit_overrides(corpus: Path, steps: int) -> list[str]:

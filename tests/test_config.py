@@ -1,4 +1,8 @@
+import pytest
+from omegaconf import OmegaConf
+
 from asrbench.config import _run_name
+from tests.conftest import compose
 
 
 def test_run_names_are_readable_and_bounded():
@@ -7,3 +11,15 @@ def test_run_names_are_readable_and_bounded():
     long = ",".join(f"model.option_{i}=value_{i}" for i in range(30))
     name = _run_name(long)
     assert len(name) == 120 and name.startswith("model.option_0=value_0") and name != _run_name(long + "x")
+
+
+@pytest.mark.parametrize("experiment", ["compare_heads", "fsdd_heads"])
+def test_experiments_compose_and_name_runs_without_paths(experiment):
+    cfg = compose("train", [f"experiment={experiment}", "encoder=whisper_tiny_en", "encoder.checkpoint=a/b.ckpt"],
+                  return_hydra_config=True)
+    assert cfg.hydra.sweeper.params.model == "ctc,aed,llm"
+    assert "encoder.checkpoint" in cfg.hydra.job.config.override_dirname.exclude_keys
+    subdir = OmegaConf.to_container(cfg.hydra.sweep)["subdir"]  # unresolved: it needs a running job
+    assert subdir.startswith("${asrbench.run_name:")  # no "/" from a path in the name: one folder a run
+    if experiment == "fsdd_heads":
+        assert cfg.corpus._target_.endswith("prepare_fsdd") and "fsdd-theo" in cfg.data.test_manifest
