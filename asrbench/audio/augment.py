@@ -12,10 +12,9 @@ import torch
 import torchaudio.functional as AF
 from torchaudio.transforms import Resample
 
-from asrbench.audio.io import load_audio
+from asrbench.audio.io import AUDIO_SUFFIXES, load_audio
 
 NOISE_COLORS = {"white": 0.0, "pink": 1.0, "brown": 2.0}  # power spectrum ~ 1 / f^exponent
-AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3")
 
 
 def uniform(low: float, high: float, generator: torch.Generator) -> float:

@@ -7,6 +7,8 @@ import soundfile as sf
 import torch
 import torchaudio.functional as AF
 
+AUDIO_SUFFIXES = (".wav", ".flac", ".mp3", ".ogg", ".opus")  # what soundfile (libsndfile >= 1.1) reads
+
 
 class AudioError(ValueError):
     """Audio that cannot be used; the message names the file and what was wrong."""

@@ -4,9 +4,8 @@ from pathlib import Path
 
 from rich.progress import track
 
+from asrbench.audio.io import AUDIO_SUFFIXES
 from asrbench.data.importers.summary import ImportReport, Skip, SplitBuilder, import_splits
-
-AUDIO_SUFFIXES = (".wav", ".flac", ".mp3", ".ogg", ".opus")
 
 
 def read_audio_folder(folder: str | Path, split: SplitBuilder) -> None:
