@@ -121,7 +121,8 @@ class Reverberate:
 
     def __init__(self, p: float = 0.3, rt60: tuple[float, float] = (0.2, 0.8),
                  direct_to_reverb_db: tuple[float, float] = (0.0, 10.0), sample_rate: int = 16000):
-        self.p, self.rt60, self.direct_to_reverb_db, self.sample_rate = p, tuple(rt60), direct_to_reverb_db, sample_rate
+        self.p, self.rt60, self.sample_rate = p, tuple(rt60), sample_rate
+        self.direct_to_reverb_db = tuple(direct_to_reverb_db)
 
     def __call__(self, audio: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
         if not chance(self.p, generator):

@@ -11,6 +11,7 @@ from asrbench.models.heads.options import DecodingOptions
 
 class CTCHead(nn.Module):
     accepts_lexicon = True  # DecodingOptions.lexicon searches over this head's per-frame log-probs
+
     def __init__(self, dim: int, vocab_size: int, dropout: float = 0.1):
         super().__init__()
         self.blank = vocab_size  # one extra class after the tokenizer's ids
