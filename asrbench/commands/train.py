@@ -1,8 +1,10 @@
 """``python -m asrbench train``: fit a model with Lightning, then evaluate its best checkpoint."""
 
+import csv
 import logging
 import shutil
 import traceback
+import warnings
 from pathlib import Path
 
 import hydra
@@ -21,10 +23,15 @@ from asrbench.config import CONF_DIR
 from asrbench.evaluation.evaluate import evaluate_manifest, update_metrics, write_results
 from asrbench.evaluation.table import print_metrics
 from asrbench.models.build import build_model
-from asrbench.training.checkpoint import load_model
+from asrbench.training.checkpoint import load_model, read_checkpoint
 from asrbench.training.module import ASRTask
 
 log = logging.getLogger(__name__)
+
+# What a resumed run may change: how long, where and how it runs, not what it trains.
+RESUMABLE_CHANGES = ("resume", "overwrite", "evaluate", "threads", "bench", "decoding", "checkpoint_every_n_steps",
+                     "trainer.max_epochs", "trainer.max_steps", "trainer.accelerator", "trainer.devices",
+                     "trainer.num_nodes", "trainer.strategy", "trainer.precision", "data.num_workers")
 
 
 def ensure_corpus(cfg: DictConfig) -> None:
@@ -57,7 +64,49 @@ def prepare_run_dir(run_dir: Path, resume: bool, overwrite: bool) -> str | None:
     return None
 
 
-def build_trainer(cfg: DictConfig, run_dir: Path) -> L.Trainer:
+def check_resumable(checkpoint: str, cfg: DictConfig) -> None:
+    """Refuse to resume ``checkpoint`` under a config that trains something else than it was trained with."""
+    stored = flatten(read_checkpoint(checkpoint)["hyper_parameters"]["config"])
+    current = flatten(OmegaConf.to_container(cfg, resolve=True))
+    changed = sorted(key for key in stored.keys() | current.keys()
+                     if stored.get(key, "<absent>") != current.get(key, "<absent>")
+                     and not any(key == k or key.startswith(k + ".") for k in RESUMABLE_CHANGES))
+    if changed:
+        lines = "\n".join(f"  {key}: {stored.get(key, '<absent>')!r} -> {current.get(key, '<absent>')!r}"
+                          for key in changed)
+        raise SystemExit(f"asrbench: cannot resume {checkpoint}: it was trained with another config\n{lines}\n"
+                         "Run with the checkpoint's values, or start over with overwrite=true (or in another "
+                         "hydra.run.dir).")
+
+
+def flatten(tree: dict, prefix: str = "") -> dict:
+    """``{"a": {"b": 1}}`` -> ``{"a.b": 1}``."""
+    flat = {}
+    for key, value in tree.items():
+        if isinstance(value, dict) and value:
+            flat.update(flatten(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
+
+
+def csv_logger(run_dir: Path, resuming: bool) -> CSVLogger:
+    """The run's ``logs/metrics.csv`` logger; a resumed run appends to it (Lightning's would delete it)."""
+    logger = CSVLogger(run_dir, name="logs", version="")
+    path = Path(logger.log_dir) / "metrics.csv"
+    if resuming and rank_zero_only.rank == 0 and path.is_file():
+        kept = path.with_name("metrics.kept.csv")
+        path.replace(kept)  # out of the way while the writer starts up and deletes what it finds
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*will be deleted when the new ones are saved")
+            writer = logger.experiment
+        kept.replace(path)
+        with path.open(newline="") as file:
+            writer.metrics_keys = next(csv.reader(file), [])  # so its next rows append under this header
+    return logger
+
+
+def build_trainer(cfg: DictConfig, run_dir: Path, resuming: bool = False) -> L.Trainer:
     """Lightning trainer with the best checkpoint by dev WER and ``last.ckpt`` at every validation and
     every ``checkpoint_every_n_steps`` steps (Lightning writes both atomically: temp file, then rename)."""
     directory = run_dir / "checkpoints"
@@ -68,7 +117,7 @@ def build_trainer(cfg: DictConfig, run_dir: Path) -> L.Trainer:
                            auto_insert_metric_name=False)
     periodic = ModelCheckpoint(dirpath=directory, save_top_k=0, save_last=True, enable_version_counter=False,
                                every_n_train_steps=cfg.checkpoint_every_n_steps)
-    loggers = [CSVLogger(run_dir, name="logs", version=""), TensorBoardLogger(run_dir, name="tb", version="")]
+    loggers = [csv_logger(run_dir, resuming), TensorBoardLogger(run_dir, name="tb", version="")]
     # Timer keeps the training time in the checkpoints, so a resumed run reports the total, not its last leg.
     return instantiate(cfg.trainer, default_root_dir=str(run_dir), logger=loggers,
                        callbacks=[best, periodic, Timer(verbose=False), RichProgressBar(leave=True),
@@ -82,20 +131,23 @@ def run(cfg: DictConfig, run_dir: Path) -> dict:
     ckpt_path = prepare_run_dir(run_dir, cfg.resume, cfg.overwrite)
     ensure_corpus(cfg)
     ensure_lm(cfg, run_dir)  # model=llm: pretrain the built-in LM when missing; record its arch in cfg
+    if ckpt_path:
+        check_resumable(ckpt_path, cfg)
     datamodule = instantiate(cfg.data)
     tokenizer = instantiate(cfg.tokenizer)(texts=datamodule.train_texts(),
                                            cache_dir=Path(cfg.data.train_manifest).parent)
     model = build_model(cfg, tokenizer)
     datamodule.tokenizer = model.tokenizer
     task = ASRTask(model, cfg)
-    trainer = build_trainer(cfg, run_dir)
+    trainer = build_trainer(cfg, run_dir, resuming=ckpt_path is not None)
     log.info("model: %.2f M parameters (%.2f M trainable); run dir %s", model.num_parameters() / 1e6,
              model.num_parameters(trainable_only=True) / 1e6, run_dir)
     trainer.fit(task, datamodule=datamodule, ckpt_path=ckpt_path)
     train_seconds = next(c for c in trainer.callbacks if isinstance(c, Timer)).time_elapsed("train")
     if not trainer.is_global_zero:
         return {}
-    best = trainer.checkpoint_callback.best_model_path or str(run_dir / "checkpoints" / "last.ckpt")
+    # By name, in this run's folder: a run resumed after its folder moved restores the old folder's path.
+    best = str(run_dir / "checkpoints" / Path(trainer.checkpoint_callback.best_model_path or "last.ckpt").name)
     metrics = {"train_seconds": train_seconds, "best_checkpoint": best, "skipped_batches": task.skipped_batches,
                "head": cfg.model._target_.rsplit(".", 1)[-1], "encoder": cfg.encoder._target_.rsplit(".", 1)[-1],
                "epochs": trainer.current_epoch, "steps": trainer.global_step}

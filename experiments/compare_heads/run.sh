@@ -3,7 +3,8 @@
 #   bash experiments/compare_heads/run.sh
 # Trains CTC, AED and LLM heads on the built-in corpus (building it, and pretraining the LLM head's LM,
 # when missing), evaluates them on the held-out voices, runs the latency protocol, then writes the
-# report table + plot and the paired significance tests. About 1.5 h on a 2-core CPU
+# report table + plot and the paired significance tests, then two decoding levers (CTC over a word list,
+# AED beam 8) on the same checkpoints. About 1 h 45 min on a 2-core CPU
 # (LEVERS=1 bash experiments/compare_heads/run.sh: two more LLM runs with LoRA, about 1 h more).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -29,7 +30,21 @@ for run in runs/compare_heads/*/; do  # the per-run evidence, without the checkp
   cp "$run"/{metrics.json,hyps.jsonl} "$run"/.hydra/{config.yaml,overrides.yaml} "$OUT/$name/"
   cp "$run/logs/metrics.csv" "$OUT/$name/training_log.csv"  # dev WER per epoch
 done
-cp runs/compare_heads/model=llm/lm/metrics.json "$OUT/model=llm/lm_metrics.json"  # the LM's pretraining
+LM_METRICS=runs/compare_heads/model=llm/lm/metrics.json  # the LM's pretraining, when this sweep ran it
+[ ! -f "$LM_METRICS" ] || cp "$LM_METRICS" "$OUT/model=llm/lm_metrics.json"
+# Decoding levers on the same checkpoints, no retraining: CTC restricted to a word list; AED beam 8 with
+# joint CTC/attention scoring.
+DEC=runs/compare_heads_decoding
+"$PY" -m asrbench eval checkpoint="$(ls runs/compare_heads/model=ctc/checkpoints/best-*.ckpt)" decoding=lexicon \
+    decoding.lexicon.words="${ASRBENCH_DATA:-data}/builtin/lm_text.txt" hydra.run.dir="$DEC/ctc_lexicon"
+"$PY" -m asrbench eval checkpoint="$(ls runs/compare_heads/model=aed/checkpoints/best-*.ckpt)" decoding=beam \
+    hydra.run.dir="$DEC/aed_beam8"
+"$PY" -m asrbench compare runs/compare_heads/model=ctc "$DEC/ctc_lexicon" runs/compare_heads/model=aed "$DEC/aed_beam8" \
+    output="$OUT/compare_decoding.json" | tee "$OUT/compare_decoding.txt"
+for run in "$DEC"/*/; do
+  mkdir -p "$OUT/decoding/$(basename "$run")"
+  cp "$run"/{metrics.json,hyps.jsonl} "$OUT/decoding/$(basename "$run")/"
+done
 if [[ ${LEVERS:-0} == 1 ]]; then
   "$PY" -m asrbench compare runs/compare_heads/model=llm "runs/compare_heads/model.lm.finetune=lora,model=llm" \
       "runs/compare_heads/encoder.freeze=True,encoder=whisper_tiny_en,model.lm.finetune=lora,model.qformer.window=17,model=llm" \

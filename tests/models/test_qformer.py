@@ -1,6 +1,7 @@
 import torch
 
 from asrbench.audio.features import LogMel
+from asrbench.models.conformer import ConformerEncoder
 from asrbench.models.encoder import TransformerEncoder
 from asrbench.models.qformer import WindowQFormer
 
@@ -18,6 +19,18 @@ def test_speech_token_count_matches_a_hand_computed_case():
         tokens, lens = qformer(enc, enc_lens)
         assert lens.tolist() == expected
         assert tokens.shape == (2, expected[0], 48)
+
+
+def test_speech_token_count_with_the_default_60_ms_encoder():
+    # conformer_s's strides (2, 3): 2.5 s -> 250 frames -> 125 -> ceil(125 / 3) = 42 encoder frames (60 ms)
+    # -> ceil(42 / 6) = 7 windows of 0.36 s (model.qformer.window=6). 1.0 s -> 100 -> 50 -> 17 -> 3 windows.
+    frontend = LogMel().eval()
+    encoder = ConformerEncoder(dim=32, layers=1, heads=2, ffn_dim=64, strides=(2, 3), stem_channels=4).eval()
+    audio = torch.randn(2, 40000) * 0.1
+    enc, enc_lens = encoder(*frontend(audio, torch.tensor([40000, 16000])))
+    assert enc_lens.tolist() == [42, 17] and enc.shape[1] == 42
+    tokens, lens = WindowQFormer(32, 48, window=6, heads=2).eval()(enc, enc_lens)
+    assert lens.tolist() == [7, 3] and tokens.shape == (2, 7, 48)
 
 
 def test_windows_are_independent_and_padding_is_ignored():

@@ -1,5 +1,6 @@
 """Training never loses or poisons weights: NaN batches, checkpoint writes, and unsafe checkpoint files."""
 
+import csv
 import os
 import pickle
 
@@ -56,6 +57,28 @@ def test_interrupted_checkpoint_write_keeps_the_previous_file(tiny_corpus, tmp_p
     assert last.read_bytes() == before  # Lightning writes to a temp file and renames it
     model, _ = load_model(last)
     assert isinstance(model, ASRModel)
+
+
+def test_resuming_under_another_config_is_refused_but_a_longer_budget_is_not(tiny_corpus, tmp_path):
+    tiny_run(tiny_corpus, tmp_path, "trainer.max_epochs=1")
+    first_leg = list(csv.DictReader((tmp_path / "logs" / "metrics.csv").open()))
+    with pytest.raises(SystemExit, match=r"(?s)cannot resume .*last\.ckpt.*\n  optim\.lr: 0\.002 -> 0\.001\n"
+                                         r"  seed: 0 -> 1\n"):
+        tiny_run(tiny_corpus, tmp_path, "trainer.max_epochs=2", "resume=true", "optim.lr=1e-3", "seed=1")
+    metrics = tiny_run(tiny_corpus, tmp_path, "trainer.max_epochs=2", "resume=true", "threads=1")
+    assert metrics["epochs"] == 2
+    # The training log keeps the first leg's rows and appends the second's (Lightning's CSVLogger deletes it).
+    log = list(csv.DictReader((tmp_path / "logs" / "metrics.csv").open()))
+    assert all(row.items() <= log[i].items() for i, row in enumerate(first_leg))
+    assert [row["epoch"] for row in log if row["dev_wer"]] == ["0", "1"]
+
+
+def test_a_run_folder_moved_before_resuming_uses_its_own_checkpoints(tiny_corpus, tmp_path):
+    tiny_run(tiny_corpus, tmp_path / "before", "trainer.max_epochs=1")
+    (tmp_path / "before").rename(tmp_path / "after")
+    metrics = tiny_run(tiny_corpus, tmp_path / "after", "trainer.max_epochs=1", "resume=true")
+    best = metrics["best_checkpoint"]
+    assert best.startswith(str(tmp_path / "after" / "checkpoints")) and os.path.isfile(best)
 
 
 class Payload:
