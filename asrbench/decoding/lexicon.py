@@ -1,4 +1,5 @@
-"""Lexicon-constrained CTC beam search with an optional KenLM n-gram: torchaudio's flashlight decoder."""
+"""Lexicon-constrained CTC beam search with an optional KenLM n-gram (torchaudio's flashlight decoder)
+and optional n-best rescoring with a neural LM."""
 
 import logging
 import tempfile
@@ -7,6 +8,7 @@ from pathlib import Path
 import torch
 
 from asrbench.decoding.hypothesis import Hypothesis
+from asrbench.decoding.rescore import GPTRescorer
 from asrbench.text.tokenizer import UNK, SentencePieceTokenizer, Tokenizer, TokenizerError
 
 log = logging.getLogger(__name__)
@@ -17,14 +19,17 @@ class LexiconSearch:
     """CTC beam search that spells only words of ``words``: a word list or any text file, whose
     distinct words become the lexicon (each spelt with the model's sentencepiece pieces). ``lm`` is a
     KenLM model (ARPA or binary) over those words; without it every lexicon word scores the same.
+    With a ``rescorer``, the search keeps the ``nbest`` best sentences and the rescorer picks one.
 
     Needs flashlight-text (the ``decode`` extra). Call ``bind(tokenizer)`` before decoding;
     ``ASRModel.transcribe`` does.
     """
 
     def __init__(self, words: str, lm: str | None = None, beam_size: int = 50, lm_weight: float = 2.0,
-                 word_score: float = 0.0, beam_threshold: float = 25.0):
-        self.words, self.lm = Path(words), lm
+                 word_score: float = 0.0, beam_threshold: float = 25.0, nbest: int = 16,
+                 rescorer: GPTRescorer | None = None):
+        self.words, self.lm, self.rescorer = Path(words), lm, rescorer
+        self.nbest = nbest if rescorer is not None else 1
         self.beam_size, self.lm_weight, self.word_score, self.beam_threshold = (
             beam_size, lm_weight, word_score, beam_threshold)
         self.tokenizer: Tokenizer | None = None
@@ -45,7 +50,7 @@ class LexiconSearch:
         # sentencepiece marks word starts itself, so no silence token is needed: <unk> (never emitted) stands in.
         self._decoder = ctc_decoder(lexicon=str(lexicon), tokens=tokens, lm=self.lm, beam_size=self.beam_size,
                                     beam_threshold=self.beam_threshold, lm_weight=self.lm_weight,
-                                    word_score=self.word_score, blank_token=BLANK,
+                                    word_score=self.word_score, nbest=self.nbest, blank_token=BLANK,
                                     sil_token=tokenizer.piece(UNK))
         self.tokenizer = tokenizer
 
@@ -69,14 +74,21 @@ class LexiconSearch:
         log.info("lexicon: %d words from %s%s", len(lines), self.words, f", KenLM {self.lm}" if self.lm else "")
         return path
 
-    def __call__(self, log_probs: torch.Tensor, lengths: torch.Tensor) -> list[Hypothesis]:
-        """(B, T, vocab + 1) log-probs, blank last -> the best hypothesis per utterance."""
+    def nbest_lists(self, log_probs: torch.Tensor, lengths: torch.Tensor) -> list[list[tuple[str, float]]]:
+        """(B, T, vocab + 1) log-probs, blank last -> per utterance, up to ``nbest`` (sentence, score), best first."""
         if self._decoder is None or self.tokenizer is None:
             raise RuntimeError("LexiconSearch.bind(tokenizer) must be called before decoding")
         results = self._decoder(log_probs.float().cpu().contiguous(), lengths.to(torch.int32).cpu())
+        return [[(" ".join(result.words), float(result.score)) for result in nbest] for nbest in results]
+
+    def __call__(self, log_probs: torch.Tensor, lengths: torch.Tensor) -> list[Hypothesis]:
+        """(B, T, vocab + 1) log-probs, blank last -> the best hypothesis per utterance."""
         hyps = []
-        for nbest in results:
-            words = " ".join(nbest[0].words) if nbest else ""
-            hyps.append(Hypothesis(tokens=self.tokenizer.encode(words) if words else [],
-                                   score=float(nbest[0].score) if nbest else float("-inf")))
+        for nbest in self.nbest_lists(log_probs, lengths):
+            if not nbest:
+                hyps.append(Hypothesis(tokens=[], score=float("-inf")))
+                continue
+            best = self.rescorer.best(*zip(*nbest, strict=True)) if self.rescorer else 0
+            words, score = nbest[best]
+            hyps.append(Hypothesis(tokens=self.tokenizer.encode(words) if words else [], score=score))
         return hyps

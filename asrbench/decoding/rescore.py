@@ -1,0 +1,61 @@
+"""N-best rescoring with the built-in GPT LM (``python -m asrbench lm``): a neural LM over whole sentences."""
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import torch
+
+from asrbench.models.lm.gpt import GPT, read_gpt
+from asrbench.text.tokenizer import TokenizerError, tokenizer_from_tensor
+
+
+class GPTRescorer:
+    """Picks the best of a beam's n-best list by ``acoustic + weight * log P_LM(sentence) + word_bonus * words``.
+
+    ``log P_LM`` is the natural-log probability of ``<s> sentence </s>`` under the LM checkpoint, so it
+    also judges where the sentence ends. ``word_bonus`` offsets the LM's preference for short hypotheses.
+    """
+
+    def __init__(self, checkpoint: str, weight: float = 0.5, word_bonus: float = 1.0, batch_size: int = 64):
+        if not Path(checkpoint).is_file():
+            raise FileNotFoundError(f"rescorer.checkpoint: no LM checkpoint at {checkpoint} "
+                                    "(write one with `python -m asrbench lm`)")
+        state = read_gpt(checkpoint)
+        self.tokenizer = tokenizer_from_tensor(state["tokenizer"])
+        self.lm = GPT(**state["arch"]).eval()
+        self.lm.load_state_dict(state["state_dict"])
+        self.weight, self.word_bonus, self.batch_size = weight, word_bonus, batch_size
+
+    @torch.no_grad()
+    def log_probs(self, sentences: list[str]) -> list[float]:
+        """log P(``<s> sentence </s>``) per sentence; -inf for one the LM's tokenizer cannot spell."""
+        scores = [float("-inf")] * len(sentences)
+        encoded = []
+        for i, sentence in enumerate(sentences):
+            try:
+                tokens = self.tokenizer.encode(sentence)
+            except TokenizerError:
+                continue
+            encoded.append((i, [self.tokenizer.bos_id, *tokens, self.tokenizer.eos_id]
+                            [: self.lm.max_positions + 1]))
+        for start in range(0, len(encoded), self.batch_size):
+            chunk = encoded[start:start + self.batch_size]
+            width = max(len(ids) for _, ids in chunk)
+            ids = torch.zeros(len(chunk), width, dtype=torch.long)
+            valid = torch.zeros(len(chunk), width, dtype=torch.bool)
+            for row, (_, sequence) in enumerate(chunk):
+                ids[row, :len(sequence)] = torch.tensor(sequence)
+                valid[row, :len(sequence)] = True
+            logits, _ = self.lm(self.lm.embed(ids[:, :-1]), valid[:, :-1])
+            token_log_probs = logits.float().log_softmax(-1).gather(-1, ids[:, 1:, None]).squeeze(-1)
+            totals = (token_log_probs * valid[:, 1:]).sum(-1)
+            for (i, _), total in zip(chunk, totals.tolist(), strict=True):
+                scores[i] = total
+        return scores
+
+    def best(self, sentences: Sequence[str], acoustic_scores: Sequence[float]) -> int:
+        """Index of the best of ``sentences`` (one utterance's n-best) given their acoustic scores."""
+        lm_scores = self.log_probs(list(sentences))
+        totals = [a + self.weight * lm + self.word_bonus * len(s.split())
+                  for s, a, lm in zip(sentences, acoustic_scores, lm_scores, strict=True)]
+        return max(range(len(totals)), key=totals.__getitem__)
