@@ -25,6 +25,7 @@ from asrbench.evaluation.table import print_metrics
 from asrbench.models.build import build_model
 from asrbench.training.checkpoint import load_model, read_checkpoint
 from asrbench.training.module import ASRTask
+from asrbench.training.relocatable_checkpoint import RelocatableCheckpoint
 
 log = logging.getLogger(__name__)
 
@@ -112,9 +113,9 @@ def build_trainer(cfg: DictConfig, run_dir: Path, resuming: bool = False) -> L.T
     directory = run_dir / "checkpoints"
     # Both write the same last.ckpt (without the version counter the second would write last-v1.ckpt).
     # No "=" in file names: Hydra would read "checkpoint=best-epoch=02.ckpt" as a malformed override.
-    best = ModelCheckpoint(dirpath=directory, filename="best-epoch{epoch:02d}-wer{dev_wer:.4f}", monitor="dev_wer",
-                           mode="min", save_top_k=1, save_last=True, enable_version_counter=False,
-                           auto_insert_metric_name=False)
+    best = RelocatableCheckpoint(dirpath=directory, filename="best-epoch{epoch:02d}-wer{dev_wer:.4f}",
+                                 monitor="dev_wer", mode="min", save_top_k=1, save_last=True,
+                                 enable_version_counter=False, auto_insert_metric_name=False)
     periodic = ModelCheckpoint(dirpath=directory, save_top_k=0, save_last=True, enable_version_counter=False,
                                every_n_train_steps=cfg.checkpoint_every_n_steps)
     loggers = [csv_logger(run_dir, resuming), TensorBoardLogger(run_dir, name="tb", version="")]
@@ -146,8 +147,7 @@ def run(cfg: DictConfig, run_dir: Path) -> dict:
     train_seconds = next(c for c in trainer.callbacks if isinstance(c, Timer)).time_elapsed("train")
     if not trainer.is_global_zero:
         return {}
-    # By name, in this run's folder: a run resumed after its folder moved restores the old folder's path.
-    best = str(run_dir / "checkpoints" / Path(trainer.checkpoint_callback.best_model_path or "last.ckpt").name)
+    best = trainer.checkpoint_callback.best_model_path or str(run_dir / "checkpoints" / "last.ckpt")
     metrics = {"train_seconds": train_seconds, "best_checkpoint": best, "skipped_batches": task.skipped_batches,
                "head": cfg.model._target_.rsplit(".", 1)[-1], "encoder": cfg.encoder._target_.rsplit(".", 1)[-1],
                "epochs": trainer.current_epoch, "steps": trainer.global_step}

@@ -13,10 +13,11 @@ class GPTRescorer:
     """Picks the best of a beam's n-best list by ``acoustic + weight * log P_LM(sentence) + word_bonus * words``.
 
     ``log P_LM`` is the natural-log probability of ``<s> sentence </s>`` under the LM checkpoint, so it
-    also judges where the sentence ends. ``word_bonus`` offsets the LM's preference for short hypotheses.
+    also judges where the sentence ends. ``word_bonus`` is added per word: positive favours longer
+    hypotheses (against the LM's preference for short ones), negative penalises split words.
     """
 
-    def __init__(self, checkpoint: str, weight: float = 0.5, word_bonus: float = 1.0, batch_size: int = 64):
+    def __init__(self, checkpoint: str, weight: float = 0.1, word_bonus: float = -1.0, batch_size: int = 64):
         if not Path(checkpoint).is_file():
             raise FileNotFoundError(f"rescorer.checkpoint: no LM checkpoint at {checkpoint} "
                                     "(write one with `python -m asrbench lm`)")

@@ -33,7 +33,7 @@ from asrbench.text.normalizer import normalize
 from asrbench.training.checkpoint import load_model
 
 WEIGHTS = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.7, 1.0]
-BONUSES = [0.0, 0.5, 1.0, 1.5, 2.0, 3.0]
+BONUSES = [-3.0, -2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0]
 
 
 def nbest_lists(model, search: LexiconSearch, manifest: str) -> tuple[list, list[dict]]:

@@ -93,6 +93,6 @@ def test_decoding_lexicon_gpt_builds_a_rescoring_lexicon_search(lm_path, tmp_pat
     search = options.lexicon
     assert isinstance(search, LexiconSearch) and isinstance(search.rescorer, GPTRescorer)
     assert search.words == tmp_path / "builtin" / "lm_text.txt" and search.nbest == 16
-    assert (search.rescorer.weight, search.rescorer.word_bonus) == (0.2, 0.0)
+    assert (search.rescorer.weight, search.rescorer.word_bonus) == (0.1, -1.0)
     plain = instantiate(compose("eval", ["checkpoint=x.ckpt", "decoding=lexicon", "decoding.lexicon.words=w"]).decoding)
     assert plain.lexicon.rescorer is None and plain.lexicon.nbest == 1

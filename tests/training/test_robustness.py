@@ -114,3 +114,25 @@ def test_weights_for_another_tokenizer_are_a_clear_error(tmp_path, tiny_corpus):
     torch.save(checkpoint, tmp_path / "mixed.ckpt")
     with pytest.raises(CheckpointError, match=r"mixed\.ckpt: weights do not fit .*size mismatch for head\.proj"):
         load_model(tmp_path / "mixed.ckpt")
+
+
+def test_a_moved_run_keeps_its_best_score_and_maps_its_paths(tiny_corpus, tmp_path):
+    from lightning.pytorch.callbacks import ModelCheckpoint
+
+    from asrbench.commands.train import build_trainer
+
+    tiny_run(tiny_corpus, tmp_path / "before", "trainer.max_epochs=1")
+    (tmp_path / "before").rename(tmp_path / "after")
+    directory = tmp_path / "after" / "checkpoints"
+    cfg = compose("train", [f"corpus.out_dir={tiny_corpus}", *QUICK])
+    callback = build_trainer(cfg, tmp_path / "after").checkpoint_callback
+    saved = read_checkpoint(directory / "last.ckpt")["callbacks"][callback.state_key]  # the key of older runs too
+    assert callback.state_key.startswith("ModelCheckpoint{")
+    assert saved["dirpath"] == str(tmp_path / "before" / "checkpoints")
+    callback.load_state_dict(saved)
+    (best,) = directory.glob("best-*.ckpt")
+    assert callback.best_model_score == saved["best_model_score"] is not None
+    assert callback.best_model_path == str(best) and list(callback.best_k_models) == [str(best)]
+    plain = ModelCheckpoint(dirpath=directory, monitor="dev_wer")
+    plain.load_state_dict(saved)  # what Lightning alone does: the next validation would count as the best
+    assert plain.best_model_score is None
