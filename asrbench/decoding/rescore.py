@@ -5,8 +5,8 @@ from pathlib import Path
 
 import torch
 
-from asrbench.models.lm.gpt import GPT, read_gpt
-from asrbench.text.tokenizer import TokenizerError, tokenizer_from_tensor
+from asrbench.models.lm.load import load_lm
+from asrbench.text.tokenizer import TokenizerError
 
 
 class GPTRescorer:
@@ -21,10 +21,8 @@ class GPTRescorer:
         if not Path(checkpoint).is_file():
             raise FileNotFoundError(f"rescorer.checkpoint: no LM checkpoint at {checkpoint} "
                                     "(write one with `python -m asrbench lm`)")
-        state = read_gpt(checkpoint)
-        self.tokenizer = tokenizer_from_tensor(state["tokenizer"])
-        self.lm = GPT(**state["arch"]).eval()
-        self.lm.load_state_dict(state["state_dict"])
+        lm, self.tokenizer = load_lm("gpt", checkpoint)
+        self.lm = lm.eval()
         self.weight, self.word_bonus, self.batch_size = weight, word_bonus, batch_size
 
     @torch.no_grad()
@@ -54,9 +52,11 @@ class GPTRescorer:
                 scores[i] = total
         return scores
 
-    def best(self, sentences: Sequence[str], acoustic_scores: Sequence[float]) -> int:
-        """Index of the best of ``sentences`` (one utterance's n-best) given their acoustic scores."""
-        lm_scores = self.log_probs(list(sentences))
+    def best(self, sentences: Sequence[str], acoustic_scores: Sequence[float],
+             lm_scores: Sequence[float] | None = None) -> int:
+        """Index of the best of ``sentences`` (one utterance's n-best) given their acoustic scores, and their
+        ``log_probs`` when already computed (as when weights are tuned over the same n-best lists)."""
+        lm_scores = self.log_probs(list(sentences)) if lm_scores is None else lm_scores
         totals = [a + self.weight * lm + self.word_bonus * len(s.split())
                   for s, a, lm in zip(sentences, acoustic_scores, lm_scores, strict=True)]
         return max(range(len(totals)), key=totals.__getitem__)

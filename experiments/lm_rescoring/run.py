@@ -15,7 +15,6 @@ import itertools
 import json
 from pathlib import Path
 
-import numpy as np
 import torch
 from rich.console import Console
 from rich.progress import track
@@ -52,12 +51,9 @@ def nbest_lists(model, search: LexiconSearch, manifest: str) -> tuple[list, list
                                                  for u in utterances]
 
 
-def choose(nbests: list, lm_scores: list, weight: float, bonus: float) -> list[str]:
-    out = []
-    for nbest, lms in zip(nbests, lm_scores, strict=True):
-        totals = [a + weight * lm + bonus * len(s.split()) for (s, a), lm in zip(nbest, lms, strict=True)]
-        out.append(nbest[int(np.argmax(totals))][0])
-    return out
+def choose(rescorer: GPTRescorer, nbests: list, lm_scores: list) -> list[str]:
+    return [nbest[rescorer.best(*zip(*nbest, strict=True), lms)][0]
+            for nbest, lms in zip(nbests, lm_scores, strict=True)]
 
 
 def records_with(refs: list[dict], hyps: list[str]) -> list[dict]:
@@ -89,12 +85,14 @@ def main() -> None:
     grid = {}
     for weight, bonus in itertools.product(WEIGHTS, BONUSES):
         nbests, lm_scores, refs = splits["dev"]
-        grid[(weight, bonus)] = score(records_with(refs, choose(nbests, lm_scores, weight, bonus)))["wer"]
+        rescorer.weight, rescorer.word_bonus = weight, bonus
+        grid[(weight, bonus)] = score(records_with(refs, choose(rescorer, nbests, lm_scores)))["wer"]
     weight, bonus = min(grid, key=grid.get)
+    rescorer.weight, rescorer.word_bonus = weight, bonus
 
     nbests, lm_scores, refs = splits["test"]
     baseline = records_with(refs, [nbest[0][0] for nbest in nbests])
-    rescored = records_with(refs, choose(nbests, lm_scores, weight, bonus))
+    rescored = records_with(refs, choose(rescorer, nbests, lm_scores))
     base_metrics, metrics = score(baseline), score(rescored)
     errors_base, words = error_counts(baseline)
     errors_new, _ = error_counts(rescored)

@@ -4,7 +4,8 @@ import pytest
 import torch
 
 from asrbench.decoding.rescore import GPTRescorer
-from asrbench.models.lm.gpt import GPT, read_gpt
+from asrbench.models.lm.gpt import read_gpt
+from asrbench.models.lm.load import load_lm
 from asrbench.text.tokenizer import tokenizer_from_tensor
 from tests.models.lm.factories import tiny_gpt
 
@@ -16,10 +17,8 @@ def lm_path(tmp_path_factory):
 
 def one_by_one(path, sentence: str) -> float:
     """log P(<s> sentence </s>) from one unpadded sequence, summing each next-token log-probability."""
-    state = read_gpt(path)
-    tokenizer = tokenizer_from_tensor(state["tokenizer"])
-    lm = GPT(**state["arch"]).eval()
-    lm.load_state_dict(state["state_dict"])
+    lm, tokenizer = load_lm("gpt", path)
+    lm.eval()
     ids = [tokenizer.bos_id, *tokenizer.encode(sentence), tokenizer.eos_id]
     total = 0.0
     with torch.no_grad():
