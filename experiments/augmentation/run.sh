@@ -11,7 +11,8 @@ export COLUMNS=${COLUMNS:-160}
 OUT=experiments/augmentation/results
 BASE=runs/compare_heads/model=ctc
 AUG=runs/augmentation/speed_noise_reverb
-[ -f "$BASE/hyps.jsonl" ] || bash experiments/compare_heads/run.sh model=ctc
+# The compare_heads sweep's CTC job on its own (compare_heads/run.sh would also need the AED and LLM runs).
+[ -f "$BASE/hyps.jsonl" ] || "$PY" -m asrbench train experiment=compare_heads model=ctc hydra.run.dir="$BASE" resume=true
 "$PY" -m asrbench train data/augment=speed_noise_reverb bench.utterances=100 hydra.run.dir="$AUG" resume=true "$@"
 mkdir -p "$OUT"
 "$PY" -m asrbench report "$BASE" "$AUG" output_dir="$OUT"

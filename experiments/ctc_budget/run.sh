@@ -10,7 +10,7 @@ OUT=experiments/ctc_budget/results
 RUN=runs/ctc_budget/epochs12
 BASE=runs/compare_heads/model=ctc
 "$PY" -m asrbench train trainer.max_epochs=12 hydra.run.dir="$RUN" resume=true
-[ -d "$BASE/checkpoints" ] || "$PY" -m asrbench train experiment=compare_heads model=ctc hydra.run.dir="$BASE" resume=true
+[ -f "$BASE/hyps.jsonl" ] || "$PY" -m asrbench train experiment=compare_heads model=ctc hydra.run.dir="$BASE" resume=true
 WORDS="${ASRBENCH_DATA:-data}/builtin/lm_text.txt"
 for pair in "epochs12:$RUN" "epochs6:$BASE"; do
   name=${pair%%:*} ckpt=$(ls "${pair#*:}"/checkpoints/best-*.ckpt)

@@ -15,7 +15,8 @@ PREVIOUS=runs/encoder_budget/previous
 CURRENT=runs/compare_heads/model=ctc
 "$PY" -m asrbench train "encoder.strides=[2,2]" encoder.dropout=0.05 model.dropout=0.05 trainer.max_epochs=3 \
     bench.utterances=100 hydra.run.dir="$PREVIOUS" resume=true "$@"
-[ -f "$CURRENT/hyps.jsonl" ] || bash experiments/compare_heads/run.sh model=ctc
+# The compare_heads sweep's CTC job on its own (compare_heads/run.sh would also need the AED and LLM runs).
+[ -f "$CURRENT/hyps.jsonl" ] || "$PY" -m asrbench train experiment=compare_heads model=ctc hydra.run.dir="$CURRENT" resume=true
 mkdir -p "$OUT"
 "$PY" -m asrbench report "$PREVIOUS" "$CURRENT" output_dir="$OUT"
 "$PY" -m asrbench compare "$PREVIOUS" "$CURRENT" output="$OUT/compare.json" | tee "$OUT/compare.txt"
