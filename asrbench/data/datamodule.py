@@ -67,7 +67,8 @@ class ASRDataModule(L.LightningDataModule):
     def __init__(self, train_manifest: str, dev_manifest: str, test_manifest: str, batch_seconds: float = 200.0,
                  max_batch_size: int = 256, min_duration: float = 0.3, max_duration: float = 30.0,
                  num_workers: int = 1, sample_rate: int = 16000, normalize_text: bool = True,
-                 skip_bad: bool = False, seed: int = 0, augment: WaveformAugment | None = None, **_: object):
+                 skip_bad: bool = False, seed: int = 0, augment: WaveformAugment | None = None,
+                 sortagrad_epochs: int = 0, **_: object):
         super().__init__()
         self.augment = augment  # training split only
         self.manifests = {"train": train_manifest, "dev": dev_manifest, "test": test_manifest}
@@ -75,6 +76,7 @@ class ASRDataModule(L.LightningDataModule):
         self.min_duration, self.max_duration = min_duration, max_duration
         self.num_workers, self.sample_rate, self.seed = num_workers, sample_rate, seed
         self.normalize_text, self.skip_bad = normalize_text, skip_bad
+        self.sortagrad_epochs = sortagrad_epochs
         self.tokenizer: Tokenizer | None = None
         self._splits: dict[str, list[Utterance]] = {}
 
@@ -106,7 +108,7 @@ class ASRDataModule(L.LightningDataModule):
             [u.duration for u in utterances], max(self.batch_seconds, max(u.duration for u in utterances)),
             self.max_batch_size, shuffle=shuffle, seed=self.seed,
             num_replicas=trainer.world_size if trainer else 1, rank=trainer.global_rank if trainer else 0,
-            even_shards=shuffle, tag_epoch=augment is not None,
+            even_shards=shuffle, tag_epoch=augment is not None, sorted_epochs=self.sortagrad_epochs,
         )
         encode = self.tokenizer.encode if self.tokenizer is not None else None
         dataset = ASRDataset(utterances, encode, self.sample_rate, manifest=str(self.manifests[name]),

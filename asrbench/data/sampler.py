@@ -25,16 +25,18 @@ class DurationBatchSampler(Sampler[list[int]]):
     ``start`` skips the first batches of the current epoch once: a resumed run sets it (see
     ``asrbench.data.loader.ResumableDataLoader``) to continue with the batch it would have seen next.
     ``tag_epoch`` yields :class:`EpochIndex` items instead of plain indices (for augmentation).
+    ``sorted_epochs`` (SortaGrad, Amodei et al. 2016) keeps the first epochs in order of duration, shortest
+    first: a model trained from scratch gets past CTC's all-blank stage on short utterances.
     """
 
     def __init__(self, durations: Sequence[float], max_seconds: float, max_batch_size: int = 512,
                  shuffle: bool = True, seed: int = 0, num_replicas: int = 1, rank: int = 0,
-                 even_shards: bool = True, tag_epoch: bool = False):
+                 even_shards: bool = True, tag_epoch: bool = False, sorted_epochs: int = 0):
         if max_seconds < max(durations):
             raise ValueError(f"batch budget of {max_seconds} s is shorter than the longest utterance "
                              f"({max(durations):.1f} s); raise data.batch_seconds or lower data.max_duration")
         self.shuffle, self.seed, self.num_replicas, self.rank = shuffle, seed, num_replicas, rank
-        self.even_shards, self.tag_epoch = even_shards, tag_epoch
+        self.even_shards, self.tag_epoch, self.sorted_epochs = even_shards, tag_epoch, sorted_epochs
         self.epoch, self.start = 0, 0
         self.batches = self._make_batches(durations, max_seconds, max_batch_size)
 
@@ -55,7 +57,7 @@ class DurationBatchSampler(Sampler[list[int]]):
 
     def _epoch_batches(self) -> list[list[int]]:
         batches = list(self.batches)
-        if self.shuffle:
+        if self.shuffle and self.epoch >= self.sorted_epochs:
             random.Random(self.seed + self.epoch).shuffle(batches)
         if self.even_shards:
             batches += batches[: len(self) * self.num_replicas - len(batches)]

@@ -72,3 +72,13 @@ def test_lightning_reshuffles_every_epoch():
 def test_budget_shorter_than_an_utterance_is_an_error():
     with pytest.raises(ValueError, match="batch_seconds"):
         DurationBatchSampler([1.0, 50.0], max_seconds=10.0)
+
+
+def test_sortagrad_epochs_go_shortest_first_then_shuffle():
+    durations = [1.0 + (i * 37 % 50) / 5 for i in range(200)]
+    sampler = DurationBatchSampler(durations, 30.0, seed=3, sorted_epochs=1)
+    longest = [max(durations[i] for i in batch) for batch in sampler]
+    assert longest == sorted(longest) and len(longest) > 5
+    sampler.set_epoch(1)
+    longest = [max(durations[i] for i in batch) for batch in sampler]
+    assert longest != sorted(longest)

@@ -62,9 +62,16 @@ def test_interrupted_checkpoint_write_keeps_the_previous_file(tiny_corpus, tmp_p
 def test_resuming_under_another_config_is_refused_but_a_longer_budget_is_not(tiny_corpus, tmp_path):
     tiny_run(tiny_corpus, tmp_path, "trainer.max_epochs=1")
     first_leg = list(csv.DictReader((tmp_path / "logs" / "metrics.csv").open()))
-    with pytest.raises(SystemExit, match=r"(?s)cannot resume .*last\.ckpt.*\n  optim\.lr: 0\.002 -> 0\.001\n"
-                                         r"  seed: 0 -> 1\n"):
-        tiny_run(tiny_corpus, tmp_path, "trainer.max_epochs=2", "resume=true", "optim.lr=1e-3", "seed=1")
+    # As if written before data.sortagrad_epochs existed: left off it resumes, set it is a change.
+    last = tmp_path / "checkpoints" / "last.ckpt"
+    checkpoint = torch.load(last, weights_only=True)
+    del checkpoint["hyper_parameters"]["config"]["data"]["sortagrad_epochs"]
+    torch.save(checkpoint, last)
+    with pytest.raises(SystemExit, match=r"(?s)cannot resume .*last\.ckpt.*\n"
+                                         r"  data\.sortagrad_epochs: '<absent>' -> 1\n"
+                                         r"  optim\.lr: 0\.002 -> 0\.001\n  seed: 0 -> 1\n"):
+        tiny_run(tiny_corpus, tmp_path, "trainer.max_epochs=2", "resume=true", "optim.lr=1e-3", "seed=1",
+                 "data.sortagrad_epochs=1")
     metrics = tiny_run(tiny_corpus, tmp_path, "trainer.max_epochs=2", "resume=true", "threads=1")
     assert metrics["epochs"] == 2
     # The training log keeps the first leg's rows and appends the second's (Lightning's CSVLogger deletes it).
