@@ -1,6 +1,7 @@
 """Gather the metrics.json of one or more sweeps into one table (Markdown, CSV, LaTeX) with a caption."""
 
 import csv
+import hashlib
 import json
 from pathlib import Path
 
@@ -61,6 +62,7 @@ def row_from(name: str, run_dir: Path) -> dict:
         "wer_ci_high": _percent(metrics.get("wer_ci_high")), "cer": _percent(metrics.get("cer")),
         "train_minutes": metrics["train_seconds"] / 60 if "train_seconds" in metrics else None,
         "utterances": metrics.get("utterances"), "test_manifest": metrics.get("test_manifest"),
+        "test_set": _test_set(run_dir) or metrics.get("test_manifest"),
         "normalizer": metrics.get("normalizer"), "run_dir": str(run_dir),
     }
     for key in ("rtf", "latency_p50_ms", "latency_p90_ms", "latency_p99_ms", "first_token_p50_ms",
@@ -69,6 +71,16 @@ def row_from(name: str, run_dir: Path) -> dict:
         row[key] = bench.get(key)
     row["hardware"] = (bench.get("gpu") or bench.get("cpu")) if bench else None
     return row
+
+
+def _test_set(run_dir: Path) -> str | None:
+    """A fingerprint of the (id, reference) pairs a run was scored on, so that the same test set read
+    from two folders counts as one; None without hyps.jsonl."""
+    path = run_dir / "hyps.jsonl"
+    if not path.is_file():
+        return None
+    pairs = sorted((r["id"], r["ref"]) for r in map(json.loads, path.read_text().splitlines()) if r)
+    return hashlib.sha256(json.dumps(pairs).encode()).hexdigest()
 
 
 def _percent(value: float | None) -> float | None:
@@ -111,7 +123,7 @@ def caption(rows: list[dict]) -> str:
             f"95% bootstrap CI over utterances. Latency: batch 1 (p50/p90, first token for autoregressive heads), "
             f"RTF at batch 1, throughput at batch {_distinct(ok, 'batch_size')}; frontend + encoder + decoding; "
             f"{_distinct(ok, 'hardware')}, {_distinct(ok, 'threads')} thread(s), torch {_distinct(ok, 'torch')}.")
-    differing = [what for what, key in [("test set", "test_manifest"), ("normalizer", "normalizer"),
+    differing = [what for what, key in [("test set", "test_set"), ("normalizer", "normalizer"),
                                          ("hardware", "hardware"), ("threads", "threads")]
                  if len({r[key] for r in ok if r.get(key) is not None}) > 1]
     if differing:

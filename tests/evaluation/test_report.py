@@ -84,3 +84,15 @@ def test_caption_warns_when_runs_are_not_comparable(tmp_path):
     rows = collect([fake_sweep(tmp_path / "sweep")])
     rows[0]["threads"] = 4
     assert "WARNING: runs differ in threads" in caption(rows)
+
+
+def test_the_same_test_set_in_two_folders_is_one_test_set(tmp_path):
+    common = {"status": "ok", "wer": 0.2, "cer": 0.1, "utterances": 2, "normalizer": "lower-nopunct-v1"}
+    refs = {"a": ["utt1", "one two"], "b": ["utt1", "one two"], "c": ["utt1", "one three"]}
+    for name, (utt, ref) in refs.items():
+        fake_run(tmp_path, name, "ctc", {**common, "test_manifest": f"/data/{name}/test.jsonl"})
+        lines = [{"id": utt, "ref": ref, "hyp": ref}, {"id": "utt0", "ref": "zero", "hyp": ""}]
+        (tmp_path / name / "hyps.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
+    same = [row for row in collect([tmp_path]) if row["run"] != "c"]
+    assert "differ in test set" not in caption(same)
+    assert "WARNING: runs differ in test set" in caption(collect([tmp_path]))
