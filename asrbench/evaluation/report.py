@@ -79,7 +79,7 @@ def _test_set(run_dir: Path) -> str | None:
     path = run_dir / "hyps.jsonl"
     if not path.is_file():
         return None
-    pairs = sorted((r["id"], r["ref"]) for r in map(json.loads, path.read_text().splitlines()) if r)
+    pairs = sorted((r["id"], r["ref"]) for r in map(json.loads, filter(str.strip, path.read_text().splitlines())))
     return hashlib.sha256(json.dumps(pairs).encode()).hexdigest()
 
 
