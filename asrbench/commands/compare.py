@@ -12,7 +12,7 @@ from rich.table import Table
 
 from asrbench.commands.paths import positional_paths
 from asrbench.config import CONF_DIR
-from asrbench.evaluation.scoring import score
+from asrbench.evaluation.scoring import read_hyps, score
 from asrbench.evaluation.stats import error_counts, matched_pairs, paired_bootstrap, sign_test
 
 
@@ -22,7 +22,7 @@ def load_hyps(path: str | Path) -> list[dict]:
     file = path / "hyps.jsonl" if path.is_dir() else path
     if not file.is_file():
         raise FileNotFoundError(f"{file} does not exist: pass run folders holding hyps.jsonl, or hyps.jsonl files")
-    records = [json.loads(line) for line in file.read_text().splitlines() if line.strip()]
+    records = read_hyps(file)
     if records and "errors" not in records[0]:
         score(records)
     return records

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from omegaconf import OmegaConf
 
+from asrbench.evaluation.scoring import read_hyps
+
 # (header, row key, format); percentages and minutes are converted in ``row_from``
 COLUMNS = [
     ("run", "run", "{}"), ("head", "head", "{}"), ("encoder", "encoder", "{}"), ("params M", "params_m", "{:.2f}"),
@@ -79,7 +81,7 @@ def _test_set(run_dir: Path) -> str | None:
     path = run_dir / "hyps.jsonl"
     if not path.is_file():
         return None
-    pairs = sorted((r["id"], r["ref"]) for r in map(json.loads, filter(str.strip, path.read_text().splitlines())))
+    pairs = sorted((r["id"], r["ref"]) for r in read_hyps(path))
     return hashlib.sha256(json.dumps(pairs).encode()).hexdigest()
 
 

@@ -1,10 +1,18 @@
 """WER/CER with jiwer, per-utterance error counts, all under one named normaliser."""
 
+import json
+from pathlib import Path
+
 import jiwer
 
 from asrbench.evaluation.stats import bootstrap_ci, error_counts
 from asrbench.text.normalizer import NAME as NORMALIZER
 from asrbench.text.normalizer import normalize
+
+
+def read_hyps(file: str | Path) -> list[dict]:
+    """The records (``id``, ``ref``, ``hyp``, ...) of a hyps.jsonl file, as evaluation writes them."""
+    return [json.loads(line) for line in Path(file).read_text().splitlines() if line.strip()]
 
 
 def utterance_errors(ref: str, hyp: str) -> dict[str, int]:
