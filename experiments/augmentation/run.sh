@@ -4,15 +4,11 @@
 # Trains `train data/augment=speed_noise_reverb` (everything else the default, as in compare_heads), reuses
 # the compare_heads CTC run as the baseline (training it when missing), then writes the report table and
 # the paired significance tests into experiments/augmentation/results/. About 30-45 min on a 2-core CPU.
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-PY=${PY:-.venv/bin/python}
-export COLUMNS=${COLUMNS:-160}
+source "$(dirname "$0")/../common.sh"
 OUT=experiments/augmentation/results
-BASE=runs/compare_heads/model=ctc
+BASE=$CTC_BASELINE
 AUG=runs/augmentation/speed_noise_reverb
-# The compare_heads sweep's CTC job on its own (compare_heads/run.sh would also need the AED and LLM runs).
-[ -f "$BASE/hyps.jsonl" ] || "$PY" -m asrbench train experiment=compare_heads model=ctc hydra.run.dir="$BASE" resume=true
+ensure_ctc_baseline
 "$PY" -m asrbench train data/augment=speed_noise_reverb bench.utterances=100 hydra.run.dir="$AUG" resume=true "$@"
 mkdir -p "$OUT"
 "$PY" -m asrbench report "$BASE" "$AUG" output_dir="$OUT"

@@ -6,10 +6,7 @@
 # report table + plot and the paired significance tests, then two decoding levers (CTC over a word list,
 # AED beam 8) on the same checkpoints. About 1 h 45 min on a 2-core CPU
 # (LEVERS=1 bash experiments/compare_heads/run.sh: two more LLM runs with LoRA, about 1 h more).
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-PY=${PY:-.venv/bin/python}
-export COLUMNS=${COLUMNS:-160}   # the tables written by tee stay readable
+source "$(dirname "$0")/../common.sh"
 OUT=experiments/compare_heads/results
 "$PY" -m asrbench train -m experiment=compare_heads resume=true "$@"
 if [[ ${LEVERS:-0} == 1 ]]; then  # LEVERS=1: also the LLM head with LoRA on its LM, from scratch and on Whisper

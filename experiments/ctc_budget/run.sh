@@ -2,15 +2,12 @@
 # What twice the demo's training budget buys the default CTC run (12 epochs instead of 6), greedy and with
 # the word-list decoders:  bash experiments/ctc_budget/run.sh   (about 50 min on a 2-core CPU)
 # Reuses the 6-epoch run of experiments/compare_heads as the baseline (training it when missing).
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-PY=${PY:-.venv/bin/python}
-export COLUMNS=${COLUMNS:-160}
+source "$(dirname "$0")/../common.sh"
 OUT=experiments/ctc_budget/results
 RUN=runs/ctc_budget/epochs12
-BASE=runs/compare_heads/model=ctc
+BASE=$CTC_BASELINE
 "$PY" -m asrbench train trainer.max_epochs=12 hydra.run.dir="$RUN" resume=true
-[ -f "$BASE/hyps.jsonl" ] || "$PY" -m asrbench train experiment=compare_heads model=ctc hydra.run.dir="$BASE" resume=true
+ensure_ctc_baseline
 WORDS="${ASRBENCH_DATA:-data}/builtin/lm_text.txt"
 for pair in "epochs12:$RUN" "epochs6:$BASE"; do
   name=${pair%%:*} ckpt=$(ls "${pair#*:}"/checkpoints/best-*.ckpt)

@@ -6,19 +6,16 @@
 #   data16k_e3  16,000 training utterances for 3 epochs instead of 8,000 for 6 (a second corpus folder,
 #               synthesised by train when missing; dev and test are the default corpus's)
 #   data16k_e3_speed  both
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-PY=${PY:-.venv/bin/python}
-export COLUMNS=${COLUMNS:-160}
+source "$(dirname "$0")/../common.sh"
 OUT=experiments/ctc_levers/results
-BASE=runs/compare_heads/model=ctc
+BASE=$CTC_BASELINE
 RUNS=(runs/ctc_levers/speed runs/ctc_levers/sortagrad runs/ctc_levers/data16k_e3 runs/ctc_levers/data16k_e3_speed)
 DATA16K=(corpus.out_dir="${ASRBENCH_DATA:-data}/builtin16k" corpus.n_train=16000 trainer.max_epochs=3)
 "$PY" -m asrbench train data/augment=speed hydra.run.dir="${RUNS[0]}" resume=true
 "$PY" -m asrbench train data.sortagrad_epochs=1 hydra.run.dir="${RUNS[1]}" resume=true
 "$PY" -m asrbench train "${DATA16K[@]}" hydra.run.dir="${RUNS[2]}" resume=true
 "$PY" -m asrbench train "${DATA16K[@]}" data/augment=speed hydra.run.dir="${RUNS[3]}" resume=true
-[ -f "$BASE/hyps.jsonl" ] || "$PY" -m asrbench train experiment=compare_heads model=ctc hydra.run.dir="$BASE" resume=true
+ensure_ctc_baseline
 mkdir -p "$OUT"
 "$PY" -m asrbench compare "$BASE" "${RUNS[@]}" output="$OUT/compare.json" | tee "$OUT/compare.txt"
 "$PY" -m asrbench report "$BASE" "${RUNS[@]}" output_dir="$OUT"

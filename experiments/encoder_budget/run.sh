@@ -6,17 +6,13 @@
 # reuses the compare_heads CTC run as the current default (training it when missing), writes the report
 # table and the paired tests into experiments/encoder_budget/results/, then times a training step of each
 # encoder variant (step_time.json). About 55 min on a 2-core CPU.
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-PY=${PY:-.venv/bin/python}
-export COLUMNS=${COLUMNS:-160}
+source "$(dirname "$0")/../common.sh"
 OUT=experiments/encoder_budget/results
 PREVIOUS=runs/encoder_budget/previous
-CURRENT=runs/compare_heads/model=ctc
+CURRENT=$CTC_BASELINE
 "$PY" -m asrbench train "encoder.strides=[2,2]" encoder.dropout=0.05 model.dropout=0.05 trainer.max_epochs=3 \
     bench.utterances=100 hydra.run.dir="$PREVIOUS" resume=true "$@"
-# The compare_heads sweep's CTC job on its own (compare_heads/run.sh would also need the AED and LLM runs).
-[ -f "$CURRENT/hyps.jsonl" ] || "$PY" -m asrbench train experiment=compare_heads model=ctc hydra.run.dir="$CURRENT" resume=true
+ensure_ctc_baseline
 mkdir -p "$OUT"
 "$PY" -m asrbench report "$PREVIOUS" "$CURRENT" output_dir="$OUT"
 "$PY" -m asrbench compare "$PREVIOUS" "$CURRENT" output="$OUT/compare.json" | tee "$OUT/compare.txt"

