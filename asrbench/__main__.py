@@ -40,7 +40,10 @@ def main() -> None:
         return
     else:
         sys.exit(f"asrbench: unknown command {args[0]!r}\n\n{usage()}")
+    from asrbench.commands.paths import quote_values
     from asrbench.config import CONF_DIR
+
+    sys.argv[1:] = quote_values(sys.argv[1:])
 
     if not os.path.isdir(CONF_DIR):
         sys.exit(f"asrbench: config folder {CONF_DIR} not found; install asrbench from a clone "

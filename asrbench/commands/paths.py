@@ -1,5 +1,6 @@
 """Bare file arguments on the command line, turned into Hydra overrides."""
 
+import re
 from pathlib import Path
 
 
@@ -21,3 +22,21 @@ def positional_paths(args: list[str], key: str, many: bool = True) -> list[str]:
     quoted = [f'"{p}"' if "'" in p else f"'{p}'" for p in paths]
     value = f"[{','.join(quoted)}]" if many else quoted[0]
     return [arg for arg in args if arg not in paths] + [f"{key}={value}"]
+
+
+OVERRIDE = re.compile(r"([~+]{0,2}[A-Za-z_][\w.@/-]*)=(.*)", re.DOTALL)
+
+
+def quote_values(args: list[str]) -> list[str]:
+    """Quote override values that contain ``=``, which Hydra's grammar rejects bare ("mismatched input '='"),
+    although the run folders of our own sweeps are named that way: ``hydra.run.dir=runs/x/model=aed``
+    becomes ``hydra.run.dir='runs/x/model=aed'``. Existing paths and already quoted, list or dict values
+    are left alone."""
+    quoted = []
+    for arg in args:
+        match = OVERRIDE.fullmatch(arg)
+        value = match.group(2) if match else ""
+        if "=" in value and value[0] not in "'\"[{" and "'" not in value and not Path(arg).exists():
+            arg = f"{match.group(1)}='{value}'"
+        quoted.append(arg)
+    return quoted

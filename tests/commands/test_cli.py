@@ -39,3 +39,18 @@ def test_train_help_shows_config_groups():
     assert out.returncode == 0
     for group in ("model: aed, ctc", "encoder:", "frontend:", "data:", "tokenizer:", "trainer:"):
         assert group in out.stdout
+
+
+def test_override_values_with_equals_signs_are_quoted_for_hydra():
+    out = asrbench("train", "model=ctc", "hydra.run.dir=runs/sweep/model=aed,seed=1", "--cfg", "hydra")
+    assert out.returncode == 0, out.stderr
+    assert "dir: runs/sweep/model=aed,seed=1" in out.stdout
+
+
+def test_quote_values_leaves_other_arguments_alone(tmp_path, monkeypatch):
+    from asrbench.commands.paths import quote_values
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "out=1=2").mkdir()  # a bare path (transcribe, bench, report take them) stays a path
+    args = ["model=ctc,aed", "+x=a=b", "y='c=d'", "z=[e=f]", "out=1=2", "-m", "--cfg"]
+    assert quote_values(args) == ["model=ctc,aed", "+x='a=b'", "y='c=d'", "z=[e=f]", "out=1=2", "-m", "--cfg"]
