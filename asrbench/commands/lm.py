@@ -7,6 +7,7 @@ dev/test ones); a slice of it is held out for the validation perplexity.
 import logging
 import random
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import hydra
@@ -52,7 +53,14 @@ def run(cfg: DictConfig, run_dir: Path) -> dict:
     train_data = PackedText(train, tokenizer, cfg.block_size, reading, cfg.seed, model.max_positions)
     train_loader = DataLoader(train_data, batch_size=cfg.batch_size, shuffle=True)
     val_data = PackedText(val, tokenizer, cfg.block_size, max_positions=model.max_positions)  # plain text
-    val_loader = DataLoader(val_data, batch_size=cfg.batch_size)
+    val_loaders = [DataLoader(val_data, batch_size=cfg.batch_size)]
+    if reading is not None:  # the same sentences, all as reading sequences: does the LM read its prefix?
+        read_data = PackedText(val, tokenizer, cfg.block_size, replace(reading, fraction=1.0), cfg.seed,
+                               model.max_positions)
+        # Its own generator: every DataLoader iterator draws a seed, and from the global RNG that would
+        # change the training shuffle, so that adding this measurement would change the LM it measures.
+        val_loaders.append(DataLoader(read_data, batch_size=cfg.batch_size,
+                                      generator=torch.Generator().manual_seed(cfg.seed)))
     task = LMTask(model, OmegaConf.to_container(cfg.optim, resolve=True))
     trainer = instantiate(cfg.trainer, default_root_dir=str(run_dir), enable_checkpointing=False,
                           logger=CSVLogger(run_dir, name="logs", version=""),
@@ -61,17 +69,19 @@ def run(cfg: DictConfig, run_dir: Path) -> dict:
     log.info("LM: %.2f M parameters, %d training blocks of %d tokens, vocabulary %d",
              parameters / 1e6, len(train_data), cfg.block_size, tokenizer.vocab_size)
     start = time.perf_counter()
-    trainer.fit(task, train_loader, val_loader)
+    trainer.fit(task, train_loader, val_loaders)
     train_seconds = time.perf_counter() - start
-    trainer.validate(task, val_loader, verbose=False)  # the final weights' perplexity
-    metrics = {"lm_val_perplexity": task.val_perplexity, "lm_train_seconds": train_seconds,
+    trainer.validate(task, val_loaders, verbose=False)  # the final weights' perplexities
+    metrics = {"lm_val_perplexity": task.val_perplexity, "lm_read_perplexity": task.read_perplexity,
+               "lm_train_seconds": train_seconds,
                "lm_parameters": parameters, "lm_vocab_size": tokenizer.vocab_size,
                "lm_train_sentences": len(train), "lm_val_sentences": len(val), "lm_text": str(cfg.text)}
     save_gpt(cfg.output, model.cpu(), tokenizer, **metrics)
     metrics["lm_checkpoint"] = str(Path(cfg.output).resolve())
     update_metrics(run_dir, metrics)
-    print(f"LM validation perplexity {task.val_perplexity:.2f} (per sentencepiece token, {len(val)} held-out "
-          f"sentences); wrote {cfg.output}")
+    reads = f", {task.read_perplexity:.2f} reading its prefix" if reading is not None else ""
+    print(f"LM validation perplexity {task.val_perplexity:.2f}{reads} (per sentencepiece token, {len(val)} "
+          f"held-out sentences); wrote {cfg.output}")
     return metrics
 
 

@@ -95,13 +95,17 @@ class PackedText(Dataset):
 
 
 class LMTask(L.LightningModule):
-    """Next-token cross-entropy on the trained targets; the validation perplexity is per trained token."""
+    """Next-token cross-entropy on the trained targets. The validation perplexity is per trained token,
+    on plain sentences (``val_ppl``) and, when a second validation loader holds reading sequences, on
+    those (``val_read_ppl``: far below ``val_ppl`` once the LM reads its prefix)."""
+
+    NAMES = ("val", "val_read")
 
     def __init__(self, model: GPT, optim: dict):
         super().__init__()
         self.model, self.optim = model, optim
-        self.val_perplexity = float("nan")
-        self._val = [0.0, 0]
+        self.val_perplexity = self.read_perplexity = float("nan")
+        self._val = {}
 
     def _loss(self, batch: tuple[torch.Tensor, ...]) -> tuple[torch.Tensor, int]:
         ids, learn, positions = batch
@@ -117,16 +121,19 @@ class LMTask(L.LightningModule):
         self.log("train/loss", loss.detach(), prog_bar=True, batch_size=len(batch[0]))
         return loss
 
-    def validation_step(self, batch: tuple[torch.Tensor, ...], batch_idx: int) -> None:
+    def validation_step(self, batch: tuple[torch.Tensor, ...], batch_idx: int, dataloader_idx: int = 0) -> None:
         total, count = self._loss(batch)
-        self._val[0] += float(total)
-        self._val[1] += count
+        sums = self._val.setdefault(self.NAMES[dataloader_idx], [0.0, 0])
+        sums[0] += float(total)
+        sums[1] += count
 
     def on_validation_epoch_end(self) -> None:
-        loss = self._val[0] / max(self._val[1], 1)
-        self.val_perplexity = math.exp(loss)
-        self.log_dict({"val_loss": loss, "val_ppl": self.val_perplexity}, prog_bar=True)
-        self._val = [0.0, 0]
+        losses = {name: total / max(count, 1) for name, (total, count) in self._val.items()}
+        for name, loss in losses.items():
+            self.log_dict({f"{name}_loss": loss, f"{name}_ppl": math.exp(loss)}, prog_bar=True)
+        self.val_perplexity = math.exp(losses["val"])
+        self.read_perplexity = math.exp(losses.get("val_read", math.nan))
+        self._val = {}
 
     def configure_optimizers(self) -> dict:
         opt = self.optim

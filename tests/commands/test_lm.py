@@ -26,6 +26,7 @@ def test_lm_command_writes_a_self_contained_checkpoint_and_perplexity(tmp_path):
     assert set(checkpoint) >= {"arch", "state_dict", "tokenizer", "info"}
     assert checkpoint["arch"]["dim"] == 64 and checkpoint["info"]["lm_val_sentences"] == 9  # 5% of 180
     assert 1 < metrics["lm_val_perplexity"] < checkpoint["arch"]["vocab_size"]
+    assert 1 < metrics["lm_read_perplexity"] < checkpoint["arch"]["vocab_size"]  # reading is on by default
     assert json.loads((tmp_path / "run" / "metrics.json").read_text())["lm_val_perplexity"] == pytest.approx(
         metrics["lm_val_perplexity"])
 
@@ -83,3 +84,4 @@ def test_sentences_beyond_the_lms_positions_are_skipped(caplog):
     assert int(data.positions.max()) < 32
     assert "skipped 4 of 12 sentences" in caplog.text
     assert int(PackedText([glued] * 2, tokenizer, block_size=8).positions.max()) >= 32  # no limit given
+
