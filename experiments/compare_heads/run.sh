@@ -4,7 +4,7 @@
 # Trains CTC, AED and LLM heads on the built-in corpus (building it, and pretraining the LLM head's LM,
 # when missing), evaluates them on the held-out voices, runs the latency protocol, then writes the
 # report table + plot and the paired significance tests, then two decoding levers (CTC over a word list,
-# AED beam 8) on the same checkpoints. About 1 h 45 min on a 2-core CPU
+# AED beam 8) on the same checkpoints. About 1 h 30 min on a 2-core CPU
 # (LEVERS=1 bash experiments/compare_heads/run.sh: two more LLM runs with LoRA, about 1 h more).
 source "$(dirname "$0")/../common.sh"
 OUT=experiments/compare_heads/results
