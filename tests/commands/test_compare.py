@@ -28,6 +28,8 @@ def test_positional_paths_become_one_override(tmp_path):
     assert args == ["n=10", f"runs=['{a}','{b}']"]
     assert positional_paths(["n=10"], "runs") == ["n=10"]
     assert positional_paths([f"checkpoint={a}", "n=1"], "checkpoint", many=False) == ["n=1", f"checkpoint='{a}'"]
+    # `runs=.../model=ctc` arrives quoted by quote_values and still joins the bare paths.
+    assert positional_paths([f"runs='{a}'", str(b)], "runs") == [f"runs=['{b}','{a}']"]
 
 
 def test_compare_pair_uses_shared_utterances_only(tmp_path):

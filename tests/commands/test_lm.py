@@ -84,4 +84,3 @@ def test_sentences_beyond_the_lms_positions_are_skipped(caplog):
     assert int(data.positions.max()) < 32
     assert "skipped 4 of 12 sentences" in caplog.text
     assert int(PackedText([glued] * 2, tokenizer, block_size=8).positions.max()) >= 32  # no limit given
-
