@@ -4,7 +4,7 @@
 # Trains CTC, AED and LLM heads on the built-in corpus (building it, and pretraining the LLM head's LM,
 # when missing), evaluates them on the held-out voices, runs the latency protocol, then writes the
 # report table + plot and the paired significance tests, then two decoding levers (CTC over a word list,
-# AED beam 8) on the same checkpoints. About 1 h 30 min on a 2-core CPU
+# AED beam 8) on the same checkpoints. About 1 h 30 min on a 2-core CPU, plus 21 min when the LM is missing
 # (LEVERS=1 bash experiments/compare_heads/run.sh: two more LLM runs with LoRA, about 1 h more).
 source "$(dirname "$0")/../common.sh"
 OUT=experiments/compare_heads/results
@@ -34,6 +34,8 @@ LM_METRICS=runs/compare_heads/model=llm/lm/metrics.json  # the LM's pretraining,
 DEC=runs/compare_heads_decoding
 "$PY" -m asrbench eval checkpoint="$(ls runs/compare_heads/model=ctc/checkpoints/best-*.ckpt)" decoding=lexicon \
     decoding.lexicon.words="${ASRBENCH_DATA:-data}/builtin/lm_text.txt" hydra.run.dir="$DEC/ctc_lexicon"
+"$PY" -m asrbench eval checkpoint="$(ls runs/compare_heads/model=ctc/checkpoints/best-*.ckpt)" decoding=lexicon_gpt \
+    hydra.run.dir="$DEC/ctc_lexicon_gpt"  # the word list's 16 best rescored by the built-in LM
 "$PY" -m asrbench eval checkpoint="$(ls runs/compare_heads/model=aed/checkpoints/best-*.ckpt)" decoding=beam \
     hydra.run.dir="$DEC/aed_beam8"
 "$PY" -m asrbench compare runs/compare_heads/model=ctc "$DEC/ctc_lexicon" runs/compare_heads/model=aed "$DEC/aed_beam8" \

@@ -83,6 +83,33 @@ def test_loss_covers_transcript_and_eos_and_ignores_padding(lm_spec, text_positi
     torch.testing.assert_close(head(enc, enc_lens, {"tokens": tokens, "token_lens": lens})["loss"], batch_loss)
 
 
+def test_text_position_never_overlaps_the_speech(lm_spec):
+    head = make_head(lm_spec, text_position=7)  # [bos the][6, 3, 1 speech tokens][cat]: 9, 6 and 4 positions
+    _, mask, positions, text_start = head.speech_tokens(*encoder_batch(), head.suffix_ids)
+    assert text_start.tolist() == [9, 7, 7]  # the first utterance's context is longer than text_position
+    for row, valid in zip(positions, mask, strict=True):
+        assert row[valid].tolist() == sorted(set(row[valid].tolist()))  # strictly increasing
+    assert (positions.masked_fill(~mask, -1).amax(dim=1) == text_start - 1).all()  # the suffix ends just before
+
+
+def test_training_leaves_out_utterances_beyond_the_lm_positions(lm_spec, caplog):
+    positions = make_head(lm_spec).lm.max_positions  # 128 (gpt, gpt2) or 2048 (llama)
+    head = make_head(lm_spec, text_position=positions - 28).eval()  # 28 transcript tokens fit
+    enc, enc_lens = encoder_batch()
+    tokens = torch.arange(5, 5 + 3 * 30).view(3, 30) % 90 + 5
+    lens = torch.tensor([28, 29, 3])  # the second needs 129 positions
+    batch = {"tokens": tokens, "token_lens": lens, "texts": ["a", "b", "c"]}
+    assert head.drop_too_long(enc, enc_lens, batch)[2]["texts"] == ["a", "c"]
+    loss = head(enc, enc_lens, batch)["loss"]
+    kept = [0, 2]
+    expected = head(enc[kept], enc_lens[kept], {"tokens": tokens[kept, :28], "token_lens": lens[kept]})["loss"]
+    torch.testing.assert_close(loss, expected)
+    assert f"1 utterance(s) left out of the loss, needing up to {positions + 1} LM positions (the LM has {positions})" \
+        in caplog.text
+    alone = head(enc[1:2], enc_lens[1:2], {"tokens": tokens[1:2], "token_lens": lens[1:2]})["loss"]
+    assert alone.item() == 0.0 and alone.requires_grad  # a batch with nothing left trains nothing
+
+
 def test_frozen_lm_trains_only_the_qformer(lm_spec):
     head = make_head(lm_spec)
     trainable = {n for n, p in head.named_parameters() if p.requires_grad}

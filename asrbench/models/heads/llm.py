@@ -5,6 +5,7 @@ eos only. Rows are left-padded so that every utterance's transcript starts at th
 positions are counted from the attention mask, so padding changes nothing.
 """
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,8 @@ from asrbench.models.heads.options import DecodingOptions
 from asrbench.models.lm.load import load_lm, set_finetuning
 from asrbench.models.qformer import WindowQFormer
 from asrbench.text.tokenizer import UNK, Tokenizer, tokenizer_from_tensor
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -93,14 +96,23 @@ class LLMHead(nn.Module):
         in_speech = content < p + lens[:, None]
         source = torch.where(in_speech, content, content + pad).clamp(min=0)
         context = full.gather(1, source[..., None].expand(-1, -1, full.shape[-1]))
-        text_start = p + lens + len(self.suffix_ids) if self.text_position is None else (
-            torch.full_like(lens, self.text_position))
+        text_start = self.text_start(lens)
         after_speech = content - p - lens[:, None]  # index in the suffix
         suffix_positions = text_start[:, None] - len(self.suffix_ids) + after_speech
         positions = torch.where(in_speech, content, suffix_positions).clamp(min=0)
         return context, content >= 0, positions, text_start
 
+    def text_start(self, speech_lens: torch.Tensor) -> torch.Tensor:
+        """The LM position of each utterance's first transcript token."""
+        start = len(self.prefix_ids) + speech_lens + len(self.suffix_ids)
+        if self.text_position is not None:  # speech too long for it: the transcript follows right after
+            start = start.clamp(min=self.text_position)
+        return start
+
     def forward(self, enc: torch.Tensor, enc_lens: torch.Tensor, batch: dict) -> dict[str, torch.Tensor]:
+        enc, enc_lens, batch = self.drop_too_long(enc, enc_lens, batch)
+        if not len(enc_lens):
+            return {"loss": self.qformer.queries.sum() * 0.0}  # connected to the graph, even with a frozen encoder
         tokens, token_lens = batch["tokens"], batch["token_lens"]
         n, length = tokens.shape
         context, mask, positions, text_start = self.speech_tokens(enc, enc_lens, self.suffix_ids)
@@ -118,6 +130,24 @@ class LLMHead(nn.Module):
         ctc = self.ctc(enc, enc_lens, batch)["loss"] / token_lens.float().mean()  # per token, like the LM loss
         return {"loss": (1 - self.ctc_weight) * loss + self.ctc_weight * ctc, "lm_loss": loss.detach(),
                 "ctc_loss": ctc.detach()}
+
+    def drop_too_long(self, enc: torch.Tensor, enc_lens: torch.Tensor,
+                      batch: dict) -> tuple[torch.Tensor, torch.Tensor, dict]:
+        """Utterances whose prompt, speech and transcript exceed the LM's positions are left out of the loss
+        (with a warning), as ``python -m asrbench lm`` leaves out such sentences: one run-together
+        fortune must not stop a run."""
+        if not self.lm.max_positions:
+            return enc, enc_lens, batch
+        ends = self.text_start(self.qformer.output_lengths(enc_lens)) + batch["token_lens"]
+        fits = ends <= self.lm.max_positions
+        if fits.all():
+            return enc, enc_lens, batch
+        log.warning("LLM head: %d utterance(s) left out of the loss, needing up to %d LM positions (the LM has %d)",
+                    int((~fits).sum()), int(ends.max()), self.lm.max_positions)
+        keep = fits.nonzero().flatten().tolist()
+        kept = {k: v[fits] if torch.is_tensor(v) else [v[i] for i in keep] for k, v in batch.items()}
+        kept["tokens"] = kept["tokens"][:, : int(kept["token_lens"].max()) if keep else 0]
+        return enc[fits], enc_lens[fits], kept
 
     # The step protocol of asrbench.decoding.protocol.AutoregressiveHead. The prompt is embeddings, not
     # ids, so start() runs the LM over [prefix][speech][suffix minus its last token] once (the KV cache)
@@ -145,8 +175,7 @@ class LLMHead(nn.Module):
     def decode(self, enc: torch.Tensor, enc_lens: torch.Tensor, options: DecodingOptions) -> list[Hypothesis]:
         max_length = min(options.max_length, max(1, int(options.max_length_ratio * enc.shape[1])))
         if self.lm.max_positions:
-            context = int(self.qformer.output_lengths(enc_lens).max()) + len(self.prefix_ids) + len(self.suffix_ids)
-            start = context if self.text_position is None else max(context, self.text_position)
+            start = int(self.text_start(self.qformer.output_lengths(enc_lens)).max())
             max_length = max(1, min(max_length, self.lm.max_positions - start))
         return beam_search(self, enc, enc_lens, options.beam_size, max_length, options.length_penalty)
 
