@@ -8,30 +8,26 @@ import argparse
 import json
 
 import torch
-import torch.nn.functional as F
 
-from asrbench.models.lm.load import load_lm
+from asrbench.models.heads.llm import LLMHead
 
 
-def text_only_loss(lm_path: str, manifest: str, text_position: int | None,
-                   prefix: str = "speech", suffix: str = "transcript") -> tuple[float, int]:
-    lm, tokenizer = load_lm("gpt", lm_path)
-    lm.eval()
-    prefix_ids, suffix_ids = [tokenizer.bos_id, *tokenizer.encode(prefix)], tokenizer.encode(suffix)
-    total, count = 0.0, 0
+def text_only_loss(lm_path: str, manifest: str, text_position: int | None, prompt_prefix: str = "speech",
+                   prompt_suffix: str = "transcript") -> tuple[float, int]:
+    """The head's own loss (nats per transcript token and eos) with every utterance's speech masked out:
+    one all-padding encoder frame, so prompt layout and positions are exactly those of training."""
+    head = LLMHead(dim=8, vocab_size=0, lm={"source": "gpt", "path": lm_path}, prompt_prefix=prompt_prefix,
+                   prompt_suffix=prompt_suffix, text_position=text_position).eval()
+    texts = [json.loads(line)["text"] for line in open(manifest, encoding="utf-8")]
+    ids = [head.tokenizer.encode(text) for text in texts]
+    token_lens = torch.tensor([len(i) for i in ids])
+    tokens = torch.zeros(len(ids), int(token_lens.max()), dtype=torch.long)
+    for row, i in enumerate(ids):
+        tokens[row, : len(i)] = torch.tensor(i)
     with torch.no_grad():
-        for line in open(manifest, encoding="utf-8"):
-            ids = tokenizer.encode(json.loads(line)["text"])
-            start = len(prefix_ids) + len(suffix_ids) if text_position is None else text_position
-            inputs = prefix_ids + suffix_ids + ids
-            positions = [*range(len(prefix_ids)), *range(start - len(suffix_ids), start + len(ids))]
-            logits, _ = lm(lm.embed(torch.tensor([inputs])), torch.ones(1, len(inputs), dtype=torch.bool),
-                           positions=torch.tensor([positions]))
-            targets = torch.tensor([*ids, tokenizer.eos_id])
-            first = len(prefix_ids) + len(suffix_ids) - 1  # the last suffix token predicts the first label
-            total += F.cross_entropy(logits[0, first:], targets, reduction="sum").item()
-            count += len(targets)
-    return total / count, count
+        loss = head(torch.zeros(len(ids), 1, 8), torch.zeros(len(ids), dtype=torch.long),
+                    {"tokens": tokens, "token_lens": token_lens})["loss"]
+    return float(loss), int(token_lens.sum()) + len(ids)
 
 
 def main() -> None:

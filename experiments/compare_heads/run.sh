@@ -32,9 +32,10 @@ LM_METRICS=runs/compare_heads/model=llm/lm/metrics.json  # the LM's pretraining,
 # Decoding levers on the same checkpoints, no retraining: CTC restricted to a word list; AED beam 8 with
 # joint CTC/attention scoring.
 DEC=runs/compare_heads_decoding
-"$PY" -m asrbench eval checkpoint="$(ls runs/compare_heads/model=ctc/checkpoints/best-*.ckpt)" decoding=lexicon \
+CTC_BEST=$(ls "$CTC_BASELINE"/checkpoints/best-*.ckpt)
+"$PY" -m asrbench eval checkpoint="$CTC_BEST" decoding=lexicon \
     decoding.lexicon.words="${ASRBENCH_DATA:-data}/builtin/lm_text.txt" hydra.run.dir="$DEC/ctc_lexicon"
-"$PY" -m asrbench eval checkpoint="$(ls runs/compare_heads/model=ctc/checkpoints/best-*.ckpt)" decoding=lexicon_gpt \
+"$PY" -m asrbench eval checkpoint="$CTC_BEST" decoding=lexicon_gpt \
     hydra.run.dir="$DEC/ctc_lexicon_gpt"  # the word list's 16 best rescored by the built-in LM
 "$PY" -m asrbench eval checkpoint="$(ls runs/compare_heads/model=aed/checkpoints/best-*.ckpt)" decoding=beam \
     hydra.run.dir="$DEC/aed_beam8"
