@@ -2,6 +2,7 @@
 
 import itertools
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -12,7 +13,8 @@ from rich.table import Table
 
 from asrbench.commands.paths import positional_paths
 from asrbench.config import CONF_DIR
-from asrbench.evaluation.scoring import read_hyps, score
+from asrbench.data.manifest import read_manifest
+from asrbench.evaluation.scoring import read_hyps, score, wer_by_speaker
 from asrbench.evaluation.stats import error_counts, matched_pairs, paired_bootstrap, sign_test
 
 
@@ -75,6 +77,33 @@ def print_comparisons(rows: list[dict], alpha: float, n: int) -> None:
                     "utterances whose error counts differ; MAPSSWE: matched-pairs z-test on per-utterance errors")
 
 
+def speaker_wers(records: dict[str, list[dict]], manifest: str | None = None,
+                 group: str | None = None) -> dict[str, dict[str, dict]]:
+    """``{run: {speaker: {"wer", "utterances", "ref_words"}}}`` on the utterances every run shares. Speakers
+    come from the records (evaluation keeps the manifest's) or, for older runs, from ``manifest``; with
+    ``group`` (a regex), speakers sharing its first match are pooled (``^[a-z]+`` pools by TTS engine)."""
+    speakers = {u.id: u.speaker for u in read_manifest(manifest)} if manifest else {}
+    shared = set.intersection(*({r["id"] for r in rows} for rows in records.values()))
+
+    def speaker_of(record: dict) -> str | None:
+        speaker = speakers.get(record["id"], record.get("speaker"))
+        match = re.search(group, speaker) if group and speaker else None
+        return match.group(0) if match else speaker
+
+    return {name: wer_by_speaker([{**r, "speaker": speaker_of(r)} for r in rows if r["id"] in shared])
+            for name, rows in records.items()}
+
+
+def print_speakers(by_run: dict[str, dict[str, dict]]) -> None:
+    names = list(by_run)
+    table = Table(title="WER % by speaker on the shared utterances")
+    for column in ("speaker", "utts", *names):
+        table.add_column(column, justify="left" if column == "speaker" else "right")
+    for speaker, row in by_run[names[0]].items():
+        table.add_row(speaker, str(row["utterances"]), *(f"{100 * by_run[n][speaker]['wer']:.2f}" for n in names))
+    Console().print(table)
+
+
 @hydra.main(config_path=CONF_DIR, config_name="compare", version_base="1.3")
 def app(cfg: DictConfig) -> None:
     runs = list(cfg.runs)
@@ -89,6 +118,11 @@ def app(cfg: DictConfig) -> None:
         result = compare_pair(records[a], records[b], cfg.n, cfg.seed)
         rows.append({"a": a, "b": b, "result": result, "better": verdict(result, a, b, cfg.alpha)})
     print_comparisons(rows, cfg.alpha, cfg.n)
+    by_speaker = speaker_wers(records, cfg.speakers, cfg.speaker_group)
+    if any(set(table) != {"?"} for table in by_speaker.values()):
+        print_speakers(by_speaker)
+        for row in rows:
+            row["wer_by_speaker"] = {"a": by_speaker[row["a"]], "b": by_speaker[row["b"]]}
     if cfg.output:
         Path(cfg.output).write_text(json.dumps(rows, indent=2) + "\n")
         print(f"wrote {cfg.output}")

@@ -26,13 +26,15 @@ def length_normalised(score: float, length: int, length_penalty: float | None) -
 
 @torch.no_grad()
 def beam_search(head: AutoregressiveHead, enc: torch.Tensor, enc_lens: torch.Tensor, beam_size: int = 1,
-                max_length: int = 224, length_penalty: float | None = None, scorer: PrefixScorer | None = None,
-                scorer_weight: float = 0.0, prompt: torch.Tensor | None = None) -> list[Hypothesis]:
+                max_length: int | list[int] = 224, length_penalty: float | None = None,
+                scorer: PrefixScorer | None = None, scorer_weight: float = 0.0,
+                prompt: torch.Tensor | None = None) -> list[Hypothesis]:
     """Return the best hypothesis of each utterance.
 
     Each step keeps the ``beam_size`` best unfinished expansions per utterance; expansions that choose
     EOS and rank above them are collected as finished. An utterance is done with ``beam_size`` finished
-    hypotheses; the best is chosen by ``length_normalised`` score. With ``scorer`` (joint CTC/attention)
+    hypotheses, or at its ``max_length`` (one per utterance, or one for all) with its best unfinished
+    beams added; the best is chosen by ``length_normalised`` score. With ``scorer`` (joint CTC/attention)
     the top ``1.5 * beam`` attention tokens are rescored as ``(1 - w) * attention + w * scorer``.
     ``prompt`` (B, P) replaces the head's own start tokens, e.g. to put previous text before them.
     """
@@ -49,8 +51,15 @@ def beam_search(head: AutoregressiveHead, enc: torch.Tensor, enc_lens: torch.Ten
     scorer_state = scorer.start(enc, enc_lens, rows) if scorer is not None and scorer_weight > 0 else None
     finished: list[list[tuple[float, list[int]]]] = [[] for _ in range(batch)]
     done = [False] * batch
+    limits = [max_length] * batch if isinstance(max_length, int) else list(max_length)
     first_token_seconds = 0.0
-    for step in range(max_length):
+    for step in range(max(limits)):
+        for b in range(batch):
+            if not done[b] and step >= limits[b]:  # a shorter limit than the batch's longest: stop it here
+                finished[b] += _best_unfinished(scores, histories, b, k)[: k - len(finished[b])]
+                done[b] = True
+        if all(done):
+            break
         logits, state = head.step(tokens, state)
         logits = logits.float()
         banned = head.suppress(step)
@@ -91,13 +100,18 @@ def beam_search(head: AutoregressiveHead, enc: torch.Tensor, enc_lens: torch.Ten
     hyps = []
     for b in range(batch):
         pool = list(finished[b])
-        alive = sorted(((float(scores[b, j]), histories[b * k + j]) for j in range(k) if scores[b, j] > NEG_INF),
-                       key=lambda c: c[0], reverse=True)
-        pool += alive[: max(0, k - len(pool))]  # utterances that hit max_length: take their best partial beams
+        if not done[b]:  # utterances that hit max_length: take their best partial beams
+            pool += _best_unfinished(scores, histories, b, k)[: max(0, k - len(pool))]
         score, best = max(pool, key=lambda c: length_normalised(c[0], len(c[1]), length_penalty),
                           default=(NEG_INF, []))
         hyps.append(Hypothesis(tokens=list(best), score=score, timings={"first_token_seconds": first_token_seconds}))
     return hyps
+
+
+def _best_unfinished(scores: torch.Tensor, histories: list[list[int]], b: int, k: int) -> list[tuple[float, list[int]]]:
+    """Utterance ``b``'s live beams as (score, tokens), best first."""
+    live = [(float(scores[b, j]), histories[b * k + j]) for j in range(k) if scores[b, j] > NEG_INF]
+    return sorted(live, key=lambda c: c[0], reverse=True)
 
 
 def _joint_scores(scorer: PrefixScorer, scorer_state, att: torch.Tensor, weight: float, k: int, eos: int):

@@ -47,7 +47,8 @@ def transcribe_manifest(model: ASRModel, manifest: str | Path, options: Decoding
         segments = transcribe_long(model, item["audio"].to(device), options, window=window_seconds)
         decode_seconds += _elapsed(start, device)
         by_id[item["id"]] = " ".join(s.text for s in segments if s.text)
-    records = [{"id": u.id, "ref": u.text, "hyp": by_id[u.id], "duration": u.duration} for u in utterances]
+    records = [{"id": u.id, "ref": u.text, "hyp": by_id[u.id], "duration": u.duration,
+                **({"speaker": u.speaker} if u.speaker else {})} for u in utterances]
     return records, decode_seconds
 
 

@@ -119,8 +119,13 @@ def _distinct(rows: list[dict], key: str) -> str:
 def caption(rows: list[dict]) -> str:
     """Names the normalizer, test set, hardware and threads, and warns when runs differ in any of them."""
     ok = [r for r in rows if r["status"] == "ok"]
-    tests = {str(Path(t).parent.name + "/" + Path(t).name) for t in (r["test_manifest"] for r in ok) if t}
-    text = (f"WER and CER (%) on {' / '.join(sorted(tests)) or 'unknown'} "
+    manifests: dict[str, set[str]] = {}  # test set -> the manifests it was read from
+    for r in ok:
+        if r["test_manifest"]:
+            manifests.setdefault(r["test_set"], set()).add(f"{Path(r['test_manifest']).parent.name}/"
+                                                            f"{Path(r['test_manifest']).name}")
+    tests = sorted(min(names) for names in manifests.values())  # one name per test set, not per folder
+    text = (f"WER and CER (%) on {' / '.join(tests) or 'unknown'} "
             f"({_distinct(ok, 'utterances')} utterances), normalizer `{_distinct(ok, 'normalizer')}`, "
             f"95% bootstrap CI over utterances. Latency: batch 1 (p50/p90, first token for autoregressive heads), "
             f"RTF at batch 1, throughput at batch {_distinct(ok, 'batch_size')}; frontend + encoder + decoding; "

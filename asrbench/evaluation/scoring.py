@@ -1,4 +1,4 @@
-"""WER/CER with jiwer, per-utterance error counts, all under one named normaliser."""
+"""WER/CER with jiwer, per-utterance error counts and per-speaker WER, all under one named normaliser."""
 
 import json
 from pathlib import Path
@@ -25,7 +25,10 @@ def utterance_errors(ref: str, hyp: str) -> dict[str, int]:
 
 
 def score(records: list[dict]) -> dict:
-    """Corpus WER/CER over records with ``ref`` and ``hyp``; adds per-utterance ``errors`` in place."""
+    """Corpus WER/CER over records with ``ref`` and ``hyp``; adds per-utterance ``errors`` in place.
+
+    Records that carry a ``speaker`` (from the manifest) also get a per-speaker WER, ``wer_by_speaker``.
+    """
     refs, hyps = [normalize(r["ref"]) for r in records], [normalize(r["hyp"]) for r in records]
     totals = {"ref_words": 0, "hits": 0, "sub": 0, "del": 0, "ins": 0}
     for record, ref, hyp in zip(records, refs, hyps, strict=True):
@@ -39,4 +42,19 @@ def score(records: list[dict]) -> dict:
         "cer": jiwer.cer(refs, hyps) if any(refs) else 0.0,
         "substitutions": totals["sub"], "deletions": totals["del"], "insertions": totals["ins"],
         "ref_words": totals["ref_words"], "utterances": len(records), "normalizer": NORMALIZER,
+        **({"wer_by_speaker": wer_by_speaker(records)} if any(r.get("speaker") for r in records) else {}),
     }
+
+
+def wer_by_speaker(records: list[dict]) -> dict[str, dict]:
+    """``{speaker: {"wer", "utterances", "ref_words"}}`` over scored records (with ``errors``); a record
+    without a speaker counts as speaker "?"."""
+    totals: dict[str, dict] = {}
+    for record in records:
+        speaker = totals.setdefault(record.get("speaker") or "?", {"errors": 0, "utterances": 0, "ref_words": 0})
+        errors = record["errors"]
+        speaker["errors"] += errors["sub"] + errors["del"] + errors["ins"]
+        speaker["utterances"] += 1
+        speaker["ref_words"] += errors["ref_words"]
+    return {name: {"wer": t["errors"] / max(t["ref_words"], 1), "utterances": t["utterances"],
+                   "ref_words": t["ref_words"]} for name, t in sorted(totals.items())}

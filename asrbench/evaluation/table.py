@@ -17,3 +17,16 @@ def print_metrics(metrics: dict, title: str) -> None:
     Console().print(table)
     Console().print(f"normaliser: {metrics['normalizer']}; decode time covers frontend + encoder + decoding "
                     f"on {metrics['device']} with {metrics['threads']} threads")
+    if len(metrics.get("wer_by_speaker", {})) > 1:
+        print_speakers(metrics["wer_by_speaker"])
+
+
+def print_speakers(by_speaker: dict[str, dict], worst: int = 10) -> None:
+    """The ``worst`` speakers by WER: where a model fails is often one voice, not every voice."""
+    table = Table(title=f"WER by speaker ({min(worst, len(by_speaker))} worst of {len(by_speaker)})")
+    for column, justify in (("speaker", "left"), ("WER %", "right"), ("utts", "right"), ("words", "right")):
+        table.add_column(column, justify=justify)
+    ranked = sorted(by_speaker.items(), key=lambda item: -item[1]["wer"])[:worst]
+    for name, row in ranked:
+        table.add_row(name, f"{100 * row['wer']:.2f}", str(row["utterances"]), str(row["ref_words"]))
+    Console().print(table)

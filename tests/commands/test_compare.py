@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from asrbench.commands.compare import compare_pair, load_hyps, verdict
+from asrbench.commands.compare import compare_pair, load_hyps, speaker_wers, verdict
 from asrbench.commands.paths import positional_paths
+from asrbench.evaluation.scoring import score
 
 
 def write_hyps(run_dir: Path, hyps: dict[str, str]) -> Path:
@@ -60,3 +61,30 @@ def test_compare_cli_with_bare_run_folders(tmp_path):
     assert [(p["a"], p["b"], p["better"]) for p in pairs] == [
         ("model=ctc", "model=aed", "model=aed"), ("model=ctc", "model=llm", "model=llm"),
         ("model=aed", "model=llm", "model=aed")]
+
+
+def test_compare_cli_breaks_the_wer_down_by_speaker_from_a_manifest(tmp_path):
+    a, b = two_runs(tmp_path)  # hyps.jsonl without speakers, as runs evaluated before speakers were kept
+    speakers = {f"u{i}": "rms" if i < 10 else "slt" for i in range(30)}
+    manifest = tmp_path / "test.jsonl"
+    manifest.write_text("".join(json.dumps({"id": i, "audio": f"{i}.wav", "text": "one two three four",
+                                            "duration": 1.0, "speaker": s}) + "\n" for i, s in speakers.items()))
+    out = subprocess.run([sys.executable, "-m", "asrbench", "compare", str(a), str(b), "n=10", f"speakers={manifest}",
+                          f"output={tmp_path / 'pairs.json'}"], cwd=tmp_path, check=True, capture_output=True,
+                         text=True, env={"COLUMNS": "200", "PATH": ""}, timeout=60)
+    assert "WER % by speaker" in out.stdout
+    by_speaker = json.loads((tmp_path / "pairs.json").read_text())[0]["wer_by_speaker"]
+    assert by_speaker["a"] == {"rms": {"wer": 0.5, "utterances": 10, "ref_words": 40},
+                               "slt": {"wer": 0.5, "utterances": 20, "ref_words": 80}}
+    assert by_speaker["b"]["rms"]["wer"] == 0.0 and by_speaker["b"]["slt"]["utterances"] == 20
+
+
+def test_speaker_group_pools_the_speakers_sharing_the_regex_match():
+    records = {"a": [{"id": "1", "ref": "one two", "hyp": "one two", "speaker": "espeak:en-us+m3"},
+                     {"id": "2", "ref": "one two", "hyp": "one", "speaker": "espeak:en-gb+f4"},
+                     {"id": "3", "ref": "one two", "hyp": "", "speaker": "flite:rms"}]}
+    score(records["a"])
+    assert speaker_wers(records, group="^[a-z]+")["a"] == {
+        "espeak": {"wer": 0.25, "utterances": 2, "ref_words": 4},
+        "flite": {"wer": 1.0, "utterances": 1, "ref_words": 2}}
+    assert len(speaker_wers(records)["a"]) == 3

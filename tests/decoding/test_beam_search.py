@@ -82,3 +82,14 @@ def test_batching_does_not_change_results():
         single.logits = lambda u, prefix, b=b: head.logits(b, prefix)
         alone = beam_search(single, enc[:1], lens[:1], beam_size=3, max_length=6)[0]
         assert alone.tokens == together[b].tokens and abs(alone.score - together[b].score) < 1e-5
+
+
+def test_each_utterance_stops_at_its_own_max_length():
+    for seed in range(3):
+        head = TableHead(batch=3, seed=seed)
+        enc, lens = torch.zeros(3, 1, 1), torch.ones(3, dtype=torch.long)
+        limits = [2, 4, 1]
+        hyps = beam_search(head, enc, lens, beam_size=3 ** 4, max_length=limits)
+        for b, hyp in enumerate(hyps):
+            tokens, score = exhaustive_best(head, b, max_length=limits[b])
+            assert hyp.tokens == tokens and abs(hyp.score - score) < 1e-4

@@ -18,7 +18,7 @@ def test_utterances_longer_than_the_window_are_decoded_in_chunks(tmp_path, monke
     rng = np.random.default_rng(0)
     for name, seconds in [("short", 3.0), ("long", 40.0)]:
         sf.write(tmp_path / f"{name}.wav", (0.1 * rng.standard_normal(int(seconds * 16000))).astype(np.float32), 16000)
-    records = [{"id": n, "audio": f"{n}.wav", "text": "some words", "duration": d}
+    records = [{"id": n, "audio": f"{n}.wav", "text": "some words", "duration": d, "speaker": f"voice_{n}"}
                for n, d in [("short", 3.0), ("long", 40.0)]]
     manifest = write_manifest_lines(tmp_path / "m.jsonl", records)
     chunked = []
@@ -28,6 +28,8 @@ def test_utterances_longer_than_the_window_are_decoded_in_chunks(tmp_path, monke
                                       progress=False)
     assert [h["id"] for h in hyps] == ["short", "long"] and len(chunked) == 1 and chunked[0]["window"] == 10.0
     assert metrics["utterances"] == 2 and metrics["audio_seconds"] == 43.0 and hyps[1]["hyp"]
+    assert [h["speaker"] for h in hyps] == ["voice_short", "voice_long"]  # kept in hyps.jsonl for later analysis
+    assert set(metrics["wer_by_speaker"]) == {"voice_short", "voice_long"}
     assert json.dumps(metrics)  # serialisable as metrics.json
 
 

@@ -95,4 +95,5 @@ def test_the_same_test_set_in_two_folders_is_one_test_set(tmp_path):
         (tmp_path / name / "hyps.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
     same = [row for row in collect([tmp_path]) if row["run"] != "c"]
     assert "differ in test set" not in caption(same)
+    assert "on a/test.jsonl (2 utterances)" in caption(same)  # one test set, named once
     assert "WARNING: runs differ in test set" in caption(collect([tmp_path]))

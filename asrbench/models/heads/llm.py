@@ -173,10 +173,10 @@ class LLMHead(nn.Module):
 
     @torch.no_grad()
     def decode(self, enc: torch.Tensor, enc_lens: torch.Tensor, options: DecodingOptions) -> list[Hypothesis]:
-        max_length = min(options.max_length, max(1, int(options.max_length_ratio * enc.shape[1])))
+        max_length = [min(options.max_length, max(1, int(options.max_length_ratio * n))) for n in enc_lens.tolist()]
         if self.lm.max_positions:
-            start = int(self.text_start(self.qformer.output_lengths(enc_lens)).max())
-            max_length = max(1, min(max_length, self.lm.max_positions - start))
+            starts = self.text_start(self.qformer.output_lengths(enc_lens)).tolist()
+            max_length = [max(1, min(n, self.lm.max_positions - s)) for n, s in zip(max_length, starts, strict=True)]
         return beam_search(self, enc, enc_lens, options.beam_size, max_length, options.length_penalty)
 
 

@@ -9,7 +9,7 @@ class DecodingOptions:
 
     beam_size: int = 1
     length_penalty: float | None = None  # None: rank by score / length; else GNMT ((5 + len) / 6) ** penalty
-    max_length_ratio: float = 1.0  # max output tokens per encoder frame (autoregressive heads)
+    max_length_ratio: float = 1.0  # max output tokens per frame of the utterance's own encoder output
     max_length: int = 224
     ctc_weight: float | None = None  # joint CTC/attention scoring; None uses the head's training weight
     context: list[int] | None = None  # previous text (token ids), for heads trained with a context prompt
