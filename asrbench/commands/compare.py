@@ -94,7 +94,7 @@ def speaker_wers(records: dict[str, list[dict]], manifest: str | None = None,
             for name, rows in records.items()}
 
 
-def print_speakers(by_run: dict[str, dict[str, dict]]) -> None:
+def print_speaker_wers(by_run: dict[str, dict[str, dict]]) -> None:
     names = list(by_run)
     table = Table(title="WER % by speaker on the shared utterances")
     for column in ("speaker", "utts", *names):
@@ -120,7 +120,7 @@ def app(cfg: DictConfig) -> None:
     print_comparisons(rows, cfg.alpha, cfg.n)
     by_speaker = speaker_wers(records, cfg.speakers, cfg.speaker_group)
     if any(set(table) != {"?"} for table in by_speaker.values()):
-        print_speakers(by_speaker)
+        print_speaker_wers(by_speaker)
         for row in rows:
             row["wer_by_speaker"] = {"a": by_speaker[row["a"]], "b": by_speaker[row["b"]]}
     if cfg.output:

