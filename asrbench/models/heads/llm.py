@@ -173,7 +173,7 @@ class LLMHead(nn.Module):
 
     @torch.no_grad()
     def decode(self, enc: torch.Tensor, enc_lens: torch.Tensor, options: DecodingOptions) -> list[Hypothesis]:
-        max_length = [min(options.max_length, max(1, int(options.max_length_ratio * n))) for n in enc_lens.tolist()]
+        max_length = options.max_lengths(enc_lens)
         if self.lm.max_positions:
             starts = self.text_start(self.qformer.output_lengths(enc_lens)).tolist()
             max_length = [max(1, min(n, self.lm.max_positions - s)) for n, s in zip(max_length, starts, strict=True)]

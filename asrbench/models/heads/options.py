@@ -1,5 +1,7 @@
 from dataclasses import dataclass
 
+import torch
+
 from asrbench.decoding.lexicon import LexiconSearch
 
 
@@ -14,3 +16,9 @@ class DecodingOptions:
     ctc_weight: float | None = None  # joint CTC/attention scoring; None uses the head's training weight
     context: list[int] | None = None  # previous text (token ids), for heads trained with a context prompt
     lexicon: LexiconSearch | None = None  # CTC: beam search over a word list (+ KenLM), conf/decoding/lexicon.yaml
+
+    def max_lengths(self, enc_lens: torch.Tensor, cap: int | None = None) -> list[int]:
+        """Each utterance's output-token limit: ``max_length_ratio`` x its own encoder frames (not the
+        batch's padded length, so batching never changes a hypothesis), at most ``max_length`` and ``cap``."""
+        cap = self.max_length if cap is None else min(self.max_length, cap)
+        return [min(cap, max(1, int(self.max_length_ratio * n))) for n in enc_lens.tolist()]
