@@ -17,9 +17,17 @@ def _run_name(override_dirname: str, limit: int = 120) -> str:
     return f"{name[: limit - 11]}-{hashlib.sha1(name.encode()).hexdigest()[:10]}"
 
 
+def _cpu_precision() -> str:
+    from asrbench.training.precision import cpu_precision  # imports torch: only when a config asks for it
+
+    return cpu_precision()
+
+
 def register_resolvers() -> None:
     if not OmegaConf.has_resolver("asrbench.run_name"):
         OmegaConf.register_new_resolver("asrbench.run_name", _run_name)
+    if not OmegaConf.has_resolver("asrbench.cpu_precision"):
+        OmegaConf.register_new_resolver("asrbench.cpu_precision", _cpu_precision)
 
 
 register_resolvers()

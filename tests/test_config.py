@@ -1,7 +1,9 @@
+from pathlib import Path
+
 import pytest
 from omegaconf import OmegaConf
 
-from asrbench.config import _run_name
+from asrbench.config import CONF_DIR, _run_name
 from tests.conftest import compose
 
 
@@ -23,3 +25,10 @@ def test_experiments_compose_and_name_runs_without_paths(experiment):
     assert subdir.startswith("${asrbench.run_name:")  # no "/" from a path in the name: one folder a run
     if experiment == "fsdd_heads":
         assert cfg.corpus._target_.endswith("prepare_fsdd") and "fsdd-theo" in cfg.data.test_manifest
+
+
+@pytest.mark.parametrize("command", sorted(p.stem for p in (Path(CONF_DIR)).glob("*.yaml")))
+def test_commands_that_run_in_the_working_folder_leave_no_log_file_there(command):
+    hydra = compose(command, [], return_hydra_config=True).hydra
+    if OmegaConf.to_container(hydra.run)["dir"] == ".":  # unresolved: train's dir interpolates the Hydra runtime
+        assert "file" not in hydra.job_logging.get("handlers", {}), f"{command}.yaml would write {command}.log here"

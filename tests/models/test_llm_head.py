@@ -20,11 +20,13 @@ def lm_spec(request, tmp_path_factory) -> dict:
     return {"source": "hf", "path": str(tiny_hf(folder, request.param)), "kind": request.param}
 
 
-def make_head(spec: dict, seed: int = 0, text_position: int | None = None, **lm) -> LLMHead:
+def make_head(spec: dict, seed: int = 0, text_position: int | None = None, adapter_output: str = "continuous",
+              **lm) -> LLMHead:
     torch.manual_seed(seed)
     lm_config = {k: v for k, v in spec.items() if k != "kind"} | lm
+    ctc_weight = 0.3 if adapter_output == "vocabulary" else 0.0
     return LLMHead(24, 0, lm_config, {"window": 4, "heads": 2}, prompt_prefix="the", prompt_suffix="cat",
-                   dropout=0.0, text_position=text_position)
+                   dropout=0.0, text_position=text_position, ctc_weight=ctc_weight, adapter_output=adapter_output)
 
 
 def encoder_batch(seed: int = 1) -> tuple[torch.Tensor, torch.Tensor]:
@@ -51,9 +53,10 @@ def greedy_without_cache(head: LLMHead, enc: torch.Tensor, enc_lens: torch.Tenso
     return tokens
 
 
-@pytest.mark.parametrize("text_position", [None, 40])
-def test_cached_batched_generation_matches_uncached_single_generation(lm_spec, text_position):
-    head = make_head(lm_spec, text_position=text_position).eval()
+@pytest.mark.parametrize(("text_position", "adapter_output"),
+                         [(None, "continuous"), (40, "continuous"), (40, "vocabulary")])
+def test_cached_batched_generation_matches_uncached_single_generation(lm_spec, text_position, adapter_output):
+    head = make_head(lm_spec, text_position=text_position, adapter_output=adapter_output).eval()
     enc, enc_lens = encoder_batch()
     options = DecodingOptions(beam_size=1, max_length=8)
     cached = head.decode(enc, enc_lens, options)  # left-padded batch, KV cache
@@ -151,3 +154,34 @@ def test_state_dict_rebuilds_the_head_without_the_lm_files(lm_spec, tmp_path):
     options = DecodingOptions(beam_size=2, max_length=6)
     assert [h.tokens for h in rebuilt.decode(enc, enc_lens, options)] == [
         h.tokens for h in head.decode(enc, enc_lens, options)]
+
+
+def test_vocabulary_adapter_feeds_the_lm_mixtures_of_its_own_embeddings(lm_spec):
+    head = make_head(lm_spec, adapter_output="vocabulary")
+    enc, enc_lens = encoder_batch()
+    speech = head.speech(enc, enc_lens)
+    assert speech.query_lengths.tolist() == [6, 3, 1]  # ceil(frames / window 4)
+    assert speech.log_probs.shape[-1] == head.lm.vocab_size + 1  # the LM's pieces and a blank
+    assert (speech.lengths <= speech.query_lengths).all()
+    best = speech.log_probs[0, 0].argmax()
+    if best != head.ctc.blank:  # the first query is kept unless blank; it is a convex mix of embeddings
+        weights = speech.log_probs[0, 0, :-1].softmax(-1)
+        vocab = head.lm.embed(torch.arange(head.lm.vocab_size))
+        torch.testing.assert_close(speech.tokens[0, 0], weights @ vocab)
+
+    batch = {"tokens": torch.tensor([[5, 6, 7], [8, 9, 0], [10, 0, 0]]), "token_lens": torch.tensor([3, 2, 1])}
+    out = head.train()(enc, enc_lens, batch)
+    out["loss"].backward()
+    assert out["ctc_loss"] > 0 and out["lm_loss"] > 0
+    assert head.qformer.queries.grad.abs().sum() > 0
+    lm_only = make_head(lm_spec, adapter_output="vocabulary")
+    lm_only.ctc_weight = 0.0  # the LM's loss alone still reaches the Q-Former, through the mixtures
+    lm_only.train()(enc, enc_lens, batch)["loss"].backward()
+    assert lm_only.qformer.queries.grad.abs().sum() > 0
+
+
+def test_vocabulary_adapter_needs_ctc(lm_spec):
+    with pytest.raises(ValueError, match="model.ctc_weight > 0"):
+        LLMHead(24, 0, {k: v for k, v in lm_spec.items() if k != "kind"}, adapter_output="vocabulary")
+    with pytest.raises(ValueError, match="'continuous' or 'vocabulary'"):
+        LLMHead(24, 0, {k: v for k, v in lm_spec.items() if k != "kind"}, adapter_output="embeddings")

@@ -22,10 +22,13 @@ class CTCHead(nn.Module):
         return self.proj(self.dropout(enc)).float().log_softmax(dim=-1)
 
     def forward(self, enc: torch.Tensor, enc_lens: torch.Tensor, batch: dict) -> dict[str, torch.Tensor]:
-        log_probs = self.log_probs(enc)
-        loss = F.ctc_loss(log_probs.transpose(0, 1), batch["tokens"], enc_lens, batch["token_lens"],
+        return {"loss": self.loss(self.log_probs(enc), enc_lens, batch)}
+
+    def loss(self, log_probs: torch.Tensor, lengths: torch.Tensor, batch: dict) -> torch.Tensor:
+        """CTC loss per utterance (summed over its tokens) of (B, T, C) log-probs against ``batch``'s tokens."""
+        loss = F.ctc_loss(log_probs.transpose(0, 1), batch["tokens"], lengths, batch["token_lens"],
                           blank=self.blank, reduction="sum", zero_infinity=True)
-        return {"loss": loss / enc.shape[0]}
+        return loss / log_probs.shape[0]
 
     @torch.no_grad()
     def decode(self, enc: torch.Tensor, enc_lens: torch.Tensor, options: DecodingOptions) -> list[Hypothesis]:

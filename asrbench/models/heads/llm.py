@@ -1,13 +1,16 @@
 """LLM head (SALMONN-style): a window-level Q-Former turns encoder states into speech tokens for a causal LM.
 
 The LM reads ``[prefix][speech tokens][suffix][transcript][eos]`` and is trained on the transcript and
-eos only. Rows are left-padded so that every utterance's transcript starts at the same column;
-positions are counted from the attention mask, so padding changes nothing.
+eos only. The speech tokens are the Q-Former's outputs projected to the LM's width (``continuous``,
+SALMONN) or mixtures of the LM's own embeddings along the collapsed CTC best path over its vocabulary
+(``vocabulary``, see ``asrbench.models.vocabulary_tokens``). Rows are left-padded so that every
+utterance's transcript starts at the same column; positions are counted from the attention mask, so
+padding changes nothing.
 """
 
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import torch
 import torch.nn.functional as F
@@ -21,6 +24,7 @@ from asrbench.models.heads.ctc import CTCHead
 from asrbench.models.heads.options import DecodingOptions
 from asrbench.models.lm.load import load_lm, set_finetuning
 from asrbench.models.qformer import WindowQFormer
+from asrbench.models.vocabulary_tokens import collapse_to_embeddings
 from asrbench.text.tokenizer import UNK, Tokenizer, tokenizer_from_tensor
 
 log = logging.getLogger(__name__)
@@ -37,23 +41,38 @@ class LLMState:
                         self.position.index_select(0, index))
 
 
+class Speech(NamedTuple):
+    tokens: torch.Tensor  # (N, S, D) in the LM's width
+    lengths: torch.Tensor  # (N,)
+    log_probs: torch.Tensor | None  # vocabulary adapter: (N, Q, V + 1) over the LM's vocabulary, for CTC
+    query_lengths: torch.Tensor | None  # (N,) valid Q-Former outputs
+
+
 class LLMHead(nn.Module):
     """``lm`` is the ``model.lm`` config node (source, path, finetune, lora, arch); ``qformer`` the
-    WindowQFormer arguments (``dropout`` is the Q-Former's). The head writes with its LM's tokenizer."""
+    WindowQFormer arguments (``dropout`` is the Q-Former's). The head writes with its LM's tokenizer.
+    ``adapter_output`` is ``continuous`` or ``vocabulary`` (which needs ``ctc_weight`` > 0)."""
 
     def __init__(self, dim: int, vocab_size: int, lm: dict, qformer: dict | None = None,
                  prompt_prefix: str = "", prompt_suffix: str = "transcript", dropout: float = 0.1,
-                 label_smoothing: float = 0.0, ctc_weight: float = 0.0, text_position: int | None = None):
+                 label_smoothing: float = 0.0, ctc_weight: float = 0.0, text_position: int | None = None,
+                 adapter_output: str = "continuous"):
         super().__init__()
+        if adapter_output not in ("continuous", "vocabulary"):
+            raise ValueError(f"model.adapter_output must be 'continuous' or 'vocabulary', got {adapter_output!r}")
+        if adapter_output == "vocabulary" and ctc_weight <= 0:
+            raise ValueError("model.adapter_output=vocabulary learns its tokens with CTC: set model.ctc_weight > 0")
         lm = OmegaConf.to_container(lm, resolve=True) if isinstance(lm, DictConfig) else dict(lm)
         self.lm, tokenizer = load_lm(**lm)
         self.finetune = lm.get("finetune", "frozen")
         set_finetuning(self.lm, self.finetune, lm.get("lora"))
-        self.qformer = WindowQFormer(dim, self.lm.dim, dropout=dropout, **(qformer or {}))
+        self.vocabulary = adapter_output == "vocabulary"
+        self.qformer = WindowQFormer(dim, dim if self.vocabulary else self.lm.dim, dropout=dropout, **(qformer or {}))
         self.prompt_prefix, self.prompt_suffix = prompt_prefix, prompt_suffix
         self.label_smoothing, self.ctc_weight, self.text_position = label_smoothing, ctc_weight, text_position
-        # Auxiliary CTC over the LM's vocabulary on the encoder (training only): an encoder trained from
-        # scratch learns far faster from it than through the frozen LM alone.
+        # CTC over the LM's vocabulary (its loss is for training only): on the Q-Former's outputs, whose
+        # best path the vocabulary adapter hands to the LM, or as an auxiliary loss on the encoder, which
+        # learns far faster from it than through the frozen LM alone.
         self.ctc = CTCHead(dim, self.lm.vocab_size, dropout) if ctc_weight > 0 else None
         # The tokenizer travels in the state dict, so a checkpoint rebuilds the head without the LM files.
         self.register_buffer("tokenizer_blob", torch.zeros(0, dtype=torch.uint8))
@@ -80,19 +99,33 @@ class LLMHead(nn.Module):
             self.lm.eval()  # a frozen LM is a fixed function: no dropout
         return self
 
+    def speech(self, enc: torch.Tensor, enc_lens: torch.Tensor) -> Speech:
+        """The speech tokens of each utterance (before the prompt is put around them)."""
+        states, lens = self.qformer(enc, enc_lens)
+        if not self.vocabulary:
+            return Speech(states, lens, None, None)
+        log_probs = self.ctc.log_probs(states)
+        vocab = torch.arange(self.lm.vocab_size, device=enc.device)
+        tokens, token_lens = collapse_to_embeddings(log_probs, lens, self.ctc.blank, self.lm.embed(vocab))
+        return Speech(tokens, token_lens, log_probs, lens)
+
     def speech_tokens(self, enc: torch.Tensor, enc_lens: torch.Tensor,
                       suffix_ids: list[int]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+        return self.lay_out(*self.speech(enc, enc_lens)[:2], suffix_ids)
+
+    def lay_out(self, speech: torch.Tensor, lens: torch.Tensor,
+                suffix_ids: list[int]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
         """Left-padded ``[prefix][speech][suffix]`` LM inputs (N, C, D), their validity mask and positions
         (N, C), and the position of the first transcript token (N,)."""
-        speech, lens = self.qformer(enc, enc_lens)
-        prefix = self.lm.embed(torch.tensor(self.prefix_ids, dtype=torch.long, device=enc.device))
-        suffix = self.lm.embed(torch.tensor(suffix_ids, dtype=torch.long, device=enc.device))
+        device = speech.device
+        prefix = self.lm.embed(torch.tensor(self.prefix_ids, dtype=torch.long, device=device))
+        suffix = self.lm.embed(torch.tensor(suffix_ids, dtype=torch.long, device=device))
         n, width = speech.shape[:2]
         p = prefix.shape[0]
         full = torch.cat([prefix.to(speech.dtype).expand(n, -1, -1), speech,
                           suffix.to(speech.dtype).expand(n, -1, -1)], dim=1)  # speech padding in the middle
         pad = (width - lens)[:, None]
-        content = torch.arange(full.shape[1], device=enc.device)[None, :] - pad  # < 0 on the left padding
+        content = torch.arange(full.shape[1], device=device)[None, :] - pad  # < 0 on the left padding
         in_speech = content < p + lens[:, None]
         source = torch.where(in_speech, content, content + pad).clamp(min=0)
         context = full.gather(1, source[..., None].expand(-1, -1, full.shape[-1]))
@@ -115,7 +148,8 @@ class LLMHead(nn.Module):
             return {"loss": self.qformer.queries.sum() * 0.0}  # connected to the graph, even with a frozen encoder
         tokens, token_lens = batch["tokens"], batch["token_lens"]
         n, length = tokens.shape
-        context, mask, positions, text_start = self.speech_tokens(enc, enc_lens, self.suffix_ids)
+        speech = self.speech(enc, enc_lens)
+        context, mask, positions, text_start = self.lay_out(speech.tokens, speech.lengths, self.suffix_ids)
         x = torch.cat([context, self.lm.embed(tokens).to(context.dtype)], dim=1)
         mask = torch.cat([mask, padding_mask(token_lens, length)], dim=1)
         positions = torch.cat([positions, text_start[:, None] + torch.arange(length, device=x.device)], dim=1)
@@ -127,7 +161,11 @@ class LLMHead(nn.Module):
         loss = F.cross_entropy(logits[valid].float(), targets[valid], label_smoothing=self.label_smoothing)
         if self.ctc is None:
             return {"loss": loss}
-        ctc = self.ctc(enc, enc_lens, batch)["loss"] / token_lens.float().mean()  # per token, like the LM loss
+        if self.vocabulary:
+            ctc = self.ctc.loss(speech.log_probs, speech.query_lengths, batch)
+        else:
+            ctc = self.ctc(enc, enc_lens, batch)["loss"]
+        ctc = ctc / token_lens.float().mean()  # per token, like the LM loss
         return {"loss": (1 - self.ctc_weight) * loss + self.ctc_weight * ctc, "lm_loss": loss.detach(),
                 "ctc_loss": ctc.detach()}
 
