@@ -2,6 +2,7 @@ import pytest
 import torch
 
 from asrbench.decoding.beam_search import NEG_INF
+from asrbench.models.heads import llm
 from asrbench.models.heads.llm import LLMHead
 from asrbench.models.heads.options import DecodingOptions
 from asrbench.models.lm.load import read_arch
@@ -103,7 +104,7 @@ def test_training_leaves_out_utterances_beyond_the_lm_positions(lm_spec, caplog)
     tokens = torch.arange(5, 5 + 3 * 30).view(3, 30) % 90 + 5
     lens = torch.tensor([28, 29, 3])  # the second needs 129 positions
     batch = {"tokens": tokens, "token_lens": lens, "texts": ["a", "b", "c"]}
-    assert head.drop_too_long(enc, enc_lens, batch)[2]["texts"] == ["a", "c"]
+    assert head.drop_too_long(head.speech(enc, enc_lens), enc, enc_lens, batch)[3]["texts"] == ["a", "c"]
     loss = head(enc, enc_lens, batch)["loss"]
     kept = [0, 2]
     expected = head(enc[kept], enc_lens[kept], {"tokens": tokens[kept, :28], "token_lens": lens[kept]})["loss"]
@@ -163,11 +164,12 @@ def test_vocabulary_adapter_feeds_the_lm_mixtures_of_its_own_embeddings(lm_spec)
     assert speech.query_lengths.tolist() == [6, 3, 1]  # ceil(frames / window 4)
     assert speech.log_probs.shape[-1] == head.lm.vocab_size + 1  # the LM's pieces and a blank
     assert (speech.lengths <= speech.query_lengths).all()
-    best = speech.log_probs[0, 0].argmax()
-    if best != head.ctc.blank:  # the first query is kept unless blank; it is a convex mix of embeddings
-        weights = speech.log_probs[0, 0, :-1].softmax(-1)
-        vocab = head.lm.embed(torch.arange(head.lm.vocab_size))
-        torch.testing.assert_close(speech.tokens[0, 0], weights @ vocab)
+    with torch.no_grad():
+        head.ctc.proj.bias[head.ctc.blank] = -1e4  # never blank: each query's best path token is kept
+    speech = head.speech(enc, enc_lens)
+    weights = speech.log_probs[0, 0, :-1].softmax(-1)  # the first query is a convex mix of the LM's embeddings
+    vocab = head.lm.embed(torch.arange(head.lm.vocab_size))
+    torch.testing.assert_close(speech.tokens[0, 0], weights @ vocab)
 
     batch = {"tokens": torch.tensor([[5, 6, 7], [8, 9, 0], [10, 0, 0]]), "token_lens": torch.tensor([3, 2, 1])}
     out = head.train()(enc, enc_lens, batch)
@@ -178,6 +180,39 @@ def test_vocabulary_adapter_feeds_the_lm_mixtures_of_its_own_embeddings(lm_spec)
     lm_only.ctc_weight = 0.0  # the LM's loss alone still reaches the Q-Former, through the mixtures
     lm_only.train()(enc, enc_lens, batch)["loss"].backward()
     assert lm_only.qformer.queries.grad.abs().sum() > 0
+
+
+def test_vocabulary_adapter_is_bounded_by_its_collapsed_speech_tokens(lm_spec, caplog, monkeypatch):
+    head = make_head(lm_spec, adapter_output="vocabulary").eval()
+    with torch.no_grad():
+        head.ctc.proj.bias[head.ctc.blank] = 1e4  # every query blank: the LM gets no speech tokens at all
+    enc, enc_lens = encoder_batch()
+    room = head.lm.max_positions - int(head.text_start(torch.tensor([0])))
+    lens = torch.tensor([room, room - 1, room + 1])  # the first two fit only because no query is kept
+    batch = {"tokens": torch.full((3, room + 1), 5), "token_lens": lens, "texts": ["a", "b", "c"]}
+    _, _, _, kept = head.drop_too_long(head.speech(enc, enc_lens), enc, enc_lens, batch)
+    assert kept["texts"] == ["a", "b"]
+    assert f"needing up to {head.lm.max_positions + 1} LM positions" in caplog.text
+    assert head.speech_lengths(enc, enc_lens).tolist() == [0, 0, 0]
+
+    limits = []  # decoding is limited by each utterance's room left in the LM, not by its query count
+    monkeypatch.setattr(llm, "beam_search", lambda *args: limits.append(args[4]))
+    options = DecodingOptions(max_length=10 * room, max_length_ratio=10 * room)
+    head.decode(enc, enc_lens, options)
+    with torch.no_grad():
+        head.ctc.proj.bias[head.ctc.blank] = -1e4  # now no query is blank
+    kept = head.speech_lengths(enc, enc_lens)
+    assert (kept > 0).all()
+    head.decode(enc, enc_lens, options)
+    assert limits == [[room] * 3, (room - kept).tolist()]
+
+
+def test_max_lengths_take_one_cap_or_one_per_utterance():
+    options = DecodingOptions(max_length=10, max_length_ratio=2.0)
+    enc_lens = torch.tensor([1, 4, 8])
+    assert options.max_lengths(enc_lens) == [2, 8, 10]
+    assert options.max_lengths(enc_lens, 6) == [2, 6, 6]
+    assert options.max_lengths(enc_lens, [0, 3, 20]) == [1, 3, 10]  # never below one token
 
 
 def test_vocabulary_adapter_needs_ctc(lm_spec):

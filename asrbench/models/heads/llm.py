@@ -109,6 +109,10 @@ class LLMHead(nn.Module):
         tokens, token_lens = collapse_to_embeddings(log_probs, lens, self.ctc.blank, self.lm.embed(vocab))
         return Speech(tokens, token_lens, log_probs, lens)
 
+    def speech_lengths(self, enc: torch.Tensor, enc_lens: torch.Tensor) -> torch.Tensor:
+        """How many speech tokens each utterance gives the LM (a vocabulary adapter's depend on its CTC)."""
+        return self.speech(enc, enc_lens).lengths if self.vocabulary else self.qformer.output_lengths(enc_lens)
+
     def speech_tokens(self, enc: torch.Tensor, enc_lens: torch.Tensor,
                       suffix_ids: list[int]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
         return self.lay_out(*self.speech(enc, enc_lens)[:2], suffix_ids)
@@ -143,12 +147,11 @@ class LLMHead(nn.Module):
         return start
 
     def forward(self, enc: torch.Tensor, enc_lens: torch.Tensor, batch: dict) -> dict[str, torch.Tensor]:
-        enc, enc_lens, batch = self.drop_too_long(enc, enc_lens, batch)
+        speech, enc, enc_lens, batch = self.drop_too_long(self.speech(enc, enc_lens), enc, enc_lens, batch)
         if not len(enc_lens):
             return {"loss": self.qformer.queries.sum() * 0.0}  # connected to the graph, even with a frozen encoder
         tokens, token_lens = batch["tokens"], batch["token_lens"]
         n, length = tokens.shape
-        speech = self.speech(enc, enc_lens)
         context, mask, positions, text_start = self.lay_out(speech.tokens, speech.lengths, self.suffix_ids)
         x = torch.cat([context, self.lm.embed(tokens).to(context.dtype)], dim=1)
         mask = torch.cat([mask, padding_mask(token_lens, length)], dim=1)
@@ -169,23 +172,24 @@ class LLMHead(nn.Module):
         return {"loss": (1 - self.ctc_weight) * loss + self.ctc_weight * ctc, "lm_loss": loss.detach(),
                 "ctc_loss": ctc.detach()}
 
-    def drop_too_long(self, enc: torch.Tensor, enc_lens: torch.Tensor,
-                      batch: dict) -> tuple[torch.Tensor, torch.Tensor, dict]:
-        """Utterances whose prompt, speech and transcript exceed the LM's positions are left out of the loss
-        (with a warning), as ``python -m asrbench lm`` leaves out such sentences: one run-together
+    def drop_too_long(self, speech: Speech, enc: torch.Tensor, enc_lens: torch.Tensor,
+                      batch: dict) -> tuple[Speech, torch.Tensor, torch.Tensor, dict]:
+        """Utterances whose prompt, speech tokens and transcript exceed the LM's positions are left out of
+        the loss (with a warning), as ``python -m asrbench lm`` leaves out such sentences: one run-together
         fortune must not stop a run."""
         if not self.lm.max_positions:
-            return enc, enc_lens, batch
-        ends = self.text_start(self.qformer.output_lengths(enc_lens)) + batch["token_lens"]
+            return speech, enc, enc_lens, batch
+        ends = self.text_start(speech.lengths) + batch["token_lens"]
         fits = ends <= self.lm.max_positions
         if fits.all():
-            return enc, enc_lens, batch
+            return speech, enc, enc_lens, batch
         log.warning("LLM head: %d utterance(s) left out of the loss, needing up to %d LM positions (the LM has %d)",
                     int((~fits).sum()), int(ends.max()), self.lm.max_positions)
         keep = fits.nonzero().flatten().tolist()
         kept = {k: v[fits] if torch.is_tensor(v) else [v[i] for i in keep] for k, v in batch.items()}
         kept["tokens"] = kept["tokens"][:, : int(kept["token_lens"].max()) if keep else 0]
-        return enc[fits], enc_lens[fits], kept
+        speech = Speech(*(None if part is None else part[fits] for part in speech))
+        return speech, enc[fits], enc_lens[fits], kept
 
     # The step protocol of asrbench.decoding.protocol.AutoregressiveHead. The prompt is embeddings, not
     # ids, so start() runs the LM over [prefix][speech][suffix minus its last token] once (the KV cache)
@@ -211,11 +215,11 @@ class LLMHead(nn.Module):
 
     @torch.no_grad()
     def decode(self, enc: torch.Tensor, enc_lens: torch.Tensor, options: DecodingOptions) -> list[Hypothesis]:
-        max_length = options.max_lengths(enc_lens)
+        room = None  # the LM positions left after each utterance's prompt and speech tokens
         if self.lm.max_positions:
-            starts = self.text_start(self.qformer.output_lengths(enc_lens)).tolist()
-            max_length = [max(1, min(n, self.lm.max_positions - s)) for n, s in zip(max_length, starts, strict=True)]
-        return beam_search(self, enc, enc_lens, options.beam_size, max_length, options.length_penalty)
+            room = (self.lm.max_positions - self.text_start(self.speech_lengths(enc, enc_lens))).tolist()
+        return beam_search(self, enc, enc_lens, options.beam_size, options.max_lengths(enc_lens, room),
+                           options.length_penalty)
 
 
 def _restore_tokenizer(head: LLMHead, state_dict: dict, prefix: str, *_: object) -> None:

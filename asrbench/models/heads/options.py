@@ -17,8 +17,10 @@ class DecodingOptions:
     context: list[int] | None = None  # previous text (token ids), for heads trained with a context prompt
     lexicon: LexiconSearch | None = None  # CTC: beam search over a word list (+ KenLM), conf/decoding/lexicon.yaml
 
-    def max_lengths(self, enc_lens: torch.Tensor, cap: int | None = None) -> list[int]:
+    def max_lengths(self, enc_lens: torch.Tensor, cap: int | list[int] | None = None) -> list[int]:
         """Each utterance's output-token limit: ``max_length_ratio`` x its own encoder frames (not the
-        batch's padded length, so batching never changes a hypothesis), at most ``max_length`` and ``cap``."""
-        cap = self.max_length if cap is None else min(self.max_length, cap)
-        return [min(cap, max(1, int(self.max_length_ratio * n))) for n in enc_lens.tolist()]
+        batch's padded length, so batching never changes a hypothesis), at most ``max_length`` and ``cap``
+        (one limit for all, or one per utterance), and at least 1."""
+        caps = cap if isinstance(cap, list) else [self.max_length if cap is None else cap] * len(enc_lens)
+        return [max(1, min(self.max_length, c, int(self.max_length_ratio * n)))
+                for n, c in zip(enc_lens.tolist(), caps, strict=True)]
