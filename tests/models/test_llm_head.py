@@ -25,7 +25,7 @@ def make_head(spec: dict, seed: int = 0, text_position: int | None = None, adapt
               **lm) -> LLMHead:
     torch.manual_seed(seed)
     lm_config = {k: v for k, v in spec.items() if k != "kind"} | lm
-    ctc_weight = 0.3 if adapter_output == "vocabulary" else 0.0
+    ctc_weight = 0.0 if adapter_output == "continuous" else 0.3
     return LLMHead(24, 0, lm_config, {"window": 4, "heads": 2}, prompt_prefix="the", prompt_suffix="cat",
                    dropout=0.0, text_position=text_position, ctc_weight=ctc_weight, adapter_output=adapter_output)
 
@@ -55,7 +55,7 @@ def greedy_without_cache(head: LLMHead, enc: torch.Tensor, enc_lens: torch.Tenso
 
 
 @pytest.mark.parametrize(("text_position", "adapter_output"),
-                         [(None, "continuous"), (40, "continuous"), (40, "vocabulary")])
+                         [(None, "continuous"), (40, "continuous"), (40, "vocabulary"), (40, "ctc")])
 def test_cached_batched_generation_matches_uncached_single_generation(lm_spec, text_position, adapter_output):
     head = make_head(lm_spec, text_position=text_position, adapter_output=adapter_output).eval()
     enc, enc_lens = encoder_batch()
@@ -157,13 +157,15 @@ def test_state_dict_rebuilds_the_head_without_the_lm_files(lm_spec, tmp_path):
         h.tokens for h in head.decode(enc, enc_lens, options)]
 
 
-def test_vocabulary_adapter_feeds_the_lm_mixtures_of_its_own_embeddings(lm_spec):
-    head = make_head(lm_spec, adapter_output="vocabulary")
+@pytest.mark.parametrize(("adapter_output", "scored"), [("vocabulary", [6, 3, 1]), ("ctc", [22, 9, 3])])
+def test_vocabulary_adapters_feed_the_lm_mixtures_of_its_own_embeddings(lm_spec, adapter_output, scored):
+    head = make_head(lm_spec, adapter_output=adapter_output)
+    assert (head.qformer is None) == (adapter_output == "ctc")  # ctc scores the encoder frames themselves
     enc, enc_lens = encoder_batch()
     speech = head.speech(enc, enc_lens)
-    assert speech.query_lengths.tolist() == [6, 3, 1]  # ceil(frames / window 4)
+    assert speech.ctc_lengths.tolist() == scored  # vocabulary: one query per window of 4 frames
     assert speech.log_probs.shape[-1] == head.lm.vocab_size + 1  # the LM's pieces and a blank
-    assert (speech.lengths <= speech.query_lengths).all()
+    assert (speech.lengths <= speech.ctc_lengths).all()
     with torch.no_grad():
         head.ctc.proj.bias[head.ctc.blank] = -1e4  # never blank: each query's best path token is kept
     speech = head.speech(enc, enc_lens)
@@ -172,18 +174,22 @@ def test_vocabulary_adapter_feeds_the_lm_mixtures_of_its_own_embeddings(lm_spec)
     torch.testing.assert_close(speech.tokens[0, 0], weights @ vocab)
 
     batch = {"tokens": torch.tensor([[5, 6, 7], [8, 9, 0], [10, 0, 0]]), "token_lens": torch.tensor([3, 2, 1])}
+    enc.requires_grad_()
     out = head.train()(enc, enc_lens, batch)
     out["loss"].backward()
     assert out["ctc_loss"] > 0 and out["lm_loss"] > 0
-    assert head.qformer.queries.grad.abs().sum() > 0
-    lm_only = make_head(lm_spec, adapter_output="vocabulary")
-    lm_only.ctc_weight = 0.0  # the LM's loss alone still reaches the Q-Former, through the mixtures
+    assert head.ctc.proj.weight.grad.abs().sum() > 0 and enc.grad.abs().sum() > 0
+    lm_only = make_head(lm_spec, adapter_output=adapter_output)
+    lm_only.ctc_weight = 0.0  # the LM's loss alone still reaches the adapter and the encoder, through the mixtures
+    enc.grad = None
     lm_only.train()(enc, enc_lens, batch)["loss"].backward()
-    assert lm_only.qformer.queries.grad.abs().sum() > 0
+    assert lm_only.ctc.proj.weight.grad.abs().sum() > 0 and enc.grad.abs().sum() > 0
 
 
-def test_vocabulary_adapter_is_bounded_by_its_collapsed_speech_tokens(lm_spec, caplog, monkeypatch):
-    head = make_head(lm_spec, adapter_output="vocabulary").eval()
+@pytest.mark.parametrize("adapter_output", ["vocabulary", "ctc"])
+def test_vocabulary_adapters_are_bounded_by_their_collapsed_speech_tokens(lm_spec, adapter_output, caplog,
+                                                                         monkeypatch):
+    head = make_head(lm_spec, adapter_output=adapter_output).eval()
     with torch.no_grad():
         head.ctc.proj.bias[head.ctc.blank] = 1e4  # every query blank: the LM gets no speech tokens at all
     enc, enc_lens = encoder_batch()
@@ -215,8 +221,9 @@ def test_max_lengths_take_one_cap_or_one_per_utterance():
     assert options.max_lengths(enc_lens, [0, 3, 20]) == [1, 3, 10]  # never below one token
 
 
-def test_vocabulary_adapter_needs_ctc(lm_spec):
-    with pytest.raises(ValueError, match="model.ctc_weight > 0"):
-        LLMHead(24, 0, {k: v for k, v in lm_spec.items() if k != "kind"}, adapter_output="vocabulary")
-    with pytest.raises(ValueError, match="'continuous' or 'vocabulary'"):
+def test_vocabulary_adapters_need_ctc(lm_spec):
+    for adapter_output in ("vocabulary", "ctc"):
+        with pytest.raises(ValueError, match=f"adapter_output={adapter_output} .* model.ctc_weight > 0"):
+            LLMHead(24, 0, {k: v for k, v in lm_spec.items() if k != "kind"}, adapter_output=adapter_output)
+    with pytest.raises(ValueError, match="'continuous', 'vocabulary', 'ctc'"):
         LLMHead(24, 0, {k: v for k, v in lm_spec.items() if k != "kind"}, adapter_output="embeddings")

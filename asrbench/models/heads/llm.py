@@ -2,10 +2,11 @@
 
 The LM reads ``[prefix][speech tokens][suffix][transcript][eos]`` and is trained on the transcript and
 eos only. The speech tokens are the Q-Former's outputs projected to the LM's width (``continuous``,
-SALMONN) or mixtures of the LM's own embeddings along the collapsed CTC best path over its vocabulary
-(``vocabulary``, see ``asrbench.models.vocabulary_tokens``). Rows are left-padded so that every
-utterance's transcript starts at the same column; positions are counted from the attention mask, so
-padding changes nothing.
+SALMONN), or mixtures of the LM's own embeddings along the collapsed CTC best path over its vocabulary
+(see ``asrbench.models.vocabulary_tokens``), scored on the Q-Former's outputs (``vocabulary``) or on the
+encoder frames themselves, with no Q-Former (``ctc``: a CTC compressor, as in Speech-LLaMA). Rows are
+left-padded so that every utterance's transcript starts at the same column; positions are counted from the
+attention mask, so padding changes nothing.
 """
 
 import logging
@@ -28,6 +29,7 @@ from asrbench.models.vocabulary_tokens import collapse_to_embeddings
 from asrbench.text.tokenizer import UNK, Tokenizer, tokenizer_from_tensor
 
 log = logging.getLogger(__name__)
+ADAPTER_OUTPUTS = ("continuous", "vocabulary", "ctc")
 
 
 @dataclass
@@ -44,35 +46,39 @@ class LLMState:
 class Speech(NamedTuple):
     tokens: torch.Tensor  # (N, S, D) in the LM's width
     lengths: torch.Tensor  # (N,)
-    log_probs: torch.Tensor | None  # vocabulary adapter: (N, Q, V + 1) over the LM's vocabulary, for CTC
-    query_lengths: torch.Tensor | None  # (N,) valid Q-Former outputs
+    log_probs: torch.Tensor | None  # vocabulary and ctc adapters: (N, T, V + 1) over the LM's vocabulary
+    ctc_lengths: torch.Tensor | None  # (N,) valid rows of log_probs (Q-Former outputs or encoder frames)
 
 
 class LLMHead(nn.Module):
     """``lm`` is the ``model.lm`` config node (source, path, finetune, lora, arch); ``qformer`` the
     WindowQFormer arguments (``dropout`` is the Q-Former's). The head writes with its LM's tokenizer.
-    ``adapter_output`` is ``continuous`` or ``vocabulary`` (which needs ``ctc_weight`` > 0)."""
+    ``adapter_output`` is ``continuous``, ``vocabulary`` or ``ctc`` (the last two need ``ctc_weight`` > 0;
+    ``ctc`` has no Q-Former, so ``qformer`` is not used)."""
 
     def __init__(self, dim: int, vocab_size: int, lm: dict, qformer: dict | None = None,
                  prompt_prefix: str = "", prompt_suffix: str = "transcript", dropout: float = 0.1,
                  label_smoothing: float = 0.0, ctc_weight: float = 0.0, text_position: int | None = None,
                  adapter_output: str = "continuous"):
         super().__init__()
-        if adapter_output not in ("continuous", "vocabulary"):
-            raise ValueError(f"model.adapter_output must be 'continuous' or 'vocabulary', got {adapter_output!r}")
-        if adapter_output == "vocabulary" and ctc_weight <= 0:
-            raise ValueError("model.adapter_output=vocabulary learns its tokens with CTC: set model.ctc_weight > 0")
+        if adapter_output not in ADAPTER_OUTPUTS:
+            raise ValueError(f"model.adapter_output must be one of {ADAPTER_OUTPUTS}, got {adapter_output!r}")
+        if adapter_output != "continuous" and ctc_weight <= 0:
+            raise ValueError(f"model.adapter_output={adapter_output} learns its tokens with CTC: "
+                             "set model.ctc_weight > 0")
         lm = OmegaConf.to_container(lm, resolve=True) if isinstance(lm, DictConfig) else dict(lm)
         self.lm, tokenizer = load_lm(**lm)
         self.finetune = lm.get("finetune", "frozen")
         set_finetuning(self.lm, self.finetune, lm.get("lora"))
-        self.vocabulary = adapter_output == "vocabulary"
-        self.qformer = WindowQFormer(dim, dim if self.vocabulary else self.lm.dim, dropout=dropout, **(qformer or {}))
+        self.adapter_output = adapter_output
+        self.vocabulary = adapter_output != "continuous"  # the LM reads mixtures of its own embeddings
+        self.qformer = None if adapter_output == "ctc" else \
+            WindowQFormer(dim, dim if self.vocabulary else self.lm.dim, dropout=dropout, **(qformer or {}))
         self.prompt_prefix, self.prompt_suffix = prompt_prefix, prompt_suffix
         self.label_smoothing, self.ctc_weight, self.text_position = label_smoothing, ctc_weight, text_position
-        # CTC over the LM's vocabulary (its loss is for training only): on the Q-Former's outputs, whose
-        # best path the vocabulary adapter hands to the LM, or as an auxiliary loss on the encoder, which
-        # learns far faster from it than through the frozen LM alone.
+        # CTC over the LM's vocabulary: on the Q-Former's outputs or the encoder frames, whose best path the
+        # vocabulary or ctc adapter hands to the LM, or as an auxiliary loss on the encoder (training only),
+        # which learns far faster from it than through the frozen LM alone.
         self.ctc = CTCHead(dim, self.lm.vocab_size, dropout) if ctc_weight > 0 else None
         # The tokenizer travels in the state dict, so a checkpoint rebuilds the head without the LM files.
         self.register_buffer("tokenizer_blob", torch.zeros(0, dtype=torch.uint8))
@@ -101,9 +107,12 @@ class LLMHead(nn.Module):
 
     def speech(self, enc: torch.Tensor, enc_lens: torch.Tensor) -> Speech:
         """The speech tokens of each utterance (before the prompt is put around them)."""
-        states, lens = self.qformer(enc, enc_lens)
-        if not self.vocabulary:
-            return Speech(states, lens, None, None)
+        if self.qformer is None:
+            states, lens = enc, enc_lens
+        else:
+            states, lens = self.qformer(enc, enc_lens)
+            if not self.vocabulary:
+                return Speech(states, lens, None, None)
         log_probs = self.ctc.log_probs(states)
         vocab = torch.arange(self.lm.vocab_size, device=enc.device)
         tokens, token_lens = collapse_to_embeddings(log_probs, lens, self.ctc.blank, self.lm.embed(vocab))
@@ -149,7 +158,8 @@ class LLMHead(nn.Module):
     def forward(self, enc: torch.Tensor, enc_lens: torch.Tensor, batch: dict) -> dict[str, torch.Tensor]:
         speech, enc, enc_lens, batch = self.drop_too_long(self.speech(enc, enc_lens), enc, enc_lens, batch)
         if not len(enc_lens):
-            return {"loss": self.qformer.queries.sum() * 0.0}  # connected to the graph, even with a frozen encoder
+            anything = next(p for p in self.parameters() if p.requires_grad)
+            return {"loss": anything.sum() * 0.0}  # connected to the graph, even with a frozen encoder
         tokens, token_lens = batch["tokens"], batch["token_lens"]
         n, length = tokens.shape
         context, mask, positions, text_start = self.lay_out(speech.tokens, speech.lengths, self.suffix_ids)
@@ -165,7 +175,7 @@ class LLMHead(nn.Module):
         if self.ctc is None:
             return {"loss": loss}
         if self.vocabulary:
-            ctc = self.ctc.loss(speech.log_probs, speech.query_lengths, batch)
+            ctc = self.ctc.loss(speech.log_probs, speech.ctc_lengths, batch)
         else:
             ctc = self.ctc(enc, enc_lens, batch)["loss"]
         ctc = ctc / token_lens.float().mean()  # per token, like the LM loss

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The LLM head with a CTC compressor in place of the Q-Former (model=llm_ctc) on the budget of
+# experiments/compare_heads, then paired comparisons with that sweep's LLM and CTC runs and with the
+# Q-Former vocabulary adapter of experiments/llm_vocabulary (their committed evidence when runs/ lacks them).
+#   bash experiments/llm_ctc/run.sh     # about 45 min on a 2-core CPU (+35 min to pretrain the LM)
+source "$(dirname "$0")/../common.sh"
+OUT=experiments/llm_ctc/results
+RUN=runs/llm_ctc
+"$PY" -m asrbench train experiment=compare_heads model=llm_ctc hydra.run.dir="$RUN" resume=true
+mkdir -p "$OUT"
+compare() {  # compare NAME BASELINE_RUN EVIDENCE_FOLDER
+  local baseline=$2
+  [ -f "$baseline/hyps.jsonl" ] || baseline=$3
+  "$PY" -m asrbench compare "$baseline" "$RUN" speakers="${ASRBENCH_DATA:-data}/builtin/test.jsonl" \
+      "speaker_group='^[a-z]+'" output="$OUT/compare_$1.json" | tee "$OUT/compare_$1.txt"
+}
+for head in llm ctc aed; do
+  compare "$head" "runs/compare_heads/model=$head" "experiments/compare_heads/results/model=$head"
+done
+compare llm_vocabulary runs/llm_vocabulary experiments/llm_vocabulary/results/llm_vocabulary
+copy_evidence "$RUN" "$OUT/llm_ctc"
+[ ! -f "$RUN/lm/metrics.json" ] || cp "$RUN/lm/metrics.json" "$OUT/lm_metrics.json"  # when this run pretrained the LM
