@@ -20,3 +20,7 @@ done
 compare llm_vocabulary runs/llm_vocabulary experiments/llm_vocabulary/results/llm_vocabulary
 copy_evidence "$RUN" "$OUT/llm_ctc"
 [ ! -f "$RUN/lm/metrics.json" ] || cp "$RUN/lm/metrics.json" "$OUT/lm_metrics.json"  # when this run pretrained the LM
+# What the LM reads (the compressor's best path as text) against what it writes
+"$PY" experiments/llm_ctc/read_path.py "$(ls "$RUN"/checkpoints/best-*.ckpt | head -1)" "$RUN/read_path"
+compare read_path "$RUN/read_path" "$RUN/read_path"
+mkdir -p "$OUT/read_path" && cp "$RUN"/read_path/{metrics.json,hyps.jsonl} "$OUT/read_path/"

@@ -70,7 +70,6 @@ class LLMHead(nn.Module):
         self.lm, tokenizer = load_lm(**lm)
         self.finetune = lm.get("finetune", "frozen")
         set_finetuning(self.lm, self.finetune, lm.get("lora"))
-        self.adapter_output = adapter_output
         self.vocabulary = adapter_output != "continuous"  # the LM reads mixtures of its own embeddings
         self.qformer = None if adapter_output == "ctc" else \
             WindowQFormer(dim, dim if self.vocabulary else self.lm.dim, dropout=dropout, **(qformer or {}))
