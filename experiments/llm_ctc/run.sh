@@ -2,7 +2,7 @@
 # The LLM head with a CTC compressor in place of the Q-Former (model=llm_ctc) on the budget of
 # experiments/compare_heads, then paired comparisons with that sweep's LLM and CTC runs and with the
 # Q-Former vocabulary adapter of experiments/llm_vocabulary (their committed evidence when runs/ lacks them).
-#   bash experiments/llm_ctc/run.sh     # about 45 min on a 2-core CPU (+35 min to pretrain the LM)
+#   bash experiments/llm_ctc/run.sh     # about 55 min on a 2-core CPU (+35-58 min to pretrain the LM when missing)
 source "$(dirname "$0")/../common.sh"
 OUT=experiments/llm_ctc/results
 RUN=runs/llm_ctc
