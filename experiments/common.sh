@@ -26,3 +26,12 @@ copy_evidence() {  # copy_evidence RUN_DIR OUT_DIR
   cp "$1"/{metrics.json,hyps.jsonl} "$1"/.hydra/{config.yaml,overrides.yaml} "$2/"
   cp "$1/logs/metrics.csv" "$2/training_log.csv"
 }
+
+# Paired comparison of RUN against a baseline run, or against its committed evidence when the run is absent;
+# writes OUT/compare_NAME.{json,txt}.
+compare_with() {  # compare_with NAME BASELINE_RUN EVIDENCE_DIR RUN OUT
+  local baseline=$2
+  [ -f "$baseline/hyps.jsonl" ] || baseline=$3
+  "$PY" -m asrbench compare "$baseline" "$4" speakers="${ASRBENCH_DATA:-data}/builtin/test.jsonl" \
+      "speaker_group='^[a-z]+'" output="$5/compare_$1.json" | tee "$5/compare_$1.txt"
+}

@@ -8,19 +8,13 @@ OUT=experiments/llm_ctc/results
 RUN=runs/llm_ctc
 "$PY" -m asrbench train experiment=compare_heads model=llm_ctc hydra.run.dir="$RUN" resume=true
 mkdir -p "$OUT"
-compare() {  # compare NAME BASELINE_RUN EVIDENCE_FOLDER
-  local baseline=$2
-  [ -f "$baseline/hyps.jsonl" ] || baseline=$3
-  "$PY" -m asrbench compare "$baseline" "$RUN" speakers="${ASRBENCH_DATA:-data}/builtin/test.jsonl" \
-      "speaker_group='^[a-z]+'" output="$OUT/compare_$1.json" | tee "$OUT/compare_$1.txt"
-}
 for head in llm ctc aed; do
-  compare "$head" "runs/compare_heads/model=$head" "experiments/compare_heads/results/model=$head"
+  compare_with "$head" "runs/compare_heads/model=$head" "experiments/compare_heads/results/model=$head" "$RUN" "$OUT"
 done
-compare llm_vocabulary runs/llm_vocabulary experiments/llm_vocabulary/results/llm_vocabulary
+compare_with llm_vocabulary runs/llm_vocabulary experiments/llm_vocabulary/results/llm_vocabulary "$RUN" "$OUT"
 copy_evidence "$RUN" "$OUT/llm_ctc"
 [ ! -f "$RUN/lm/metrics.json" ] || cp "$RUN/lm/metrics.json" "$OUT/lm_metrics.json"  # when this run pretrained the LM
 # What the LM reads (the compressor's best path as text) against what it writes
 "$PY" experiments/llm_ctc/read_path.py "$(ls "$RUN"/checkpoints/best-*.ckpt | head -1)" "$RUN/read_path"
-compare read_path "$RUN/read_path" "$RUN/read_path"
+compare_with read_path "$RUN/read_path" "$RUN/read_path" "$RUN" "$OUT"
 mkdir -p "$OUT/read_path" && cp "$RUN"/read_path/{metrics.json,hyps.jsonl} "$OUT/read_path/"
