@@ -8,6 +8,8 @@ evaluation would score different outputs. Here padded frames are zeroed before t
 (the same as zero-padding an unpadded input) and LayerNorm replaces BatchNorm.
 """
 
+from collections.abc import Sequence
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -60,7 +62,8 @@ class ConformerBlock(nn.Module):
 
 class ConformerEncoder(nn.Module):
     def __init__(self, n_mels: int = 80, dim: int = 256, layers: int = 4, heads: int = 4, ffn_dim: int = 1024,
-                 kernel_size: int = 15, strides: tuple[int, ...] = (2, 2), stem_channels: int = 64,
+                 kernel_size: int = 15, strides: tuple[int, ...] = (2, 2),
+                 stem_channels: int | Sequence[int] = 64,
                  max_positions: int = 6000, dropout: float = 0.1, checkpoint: str | None = None,
                  freeze: bool = False):
         super().__init__()

@@ -5,6 +5,7 @@ sinusoidal positions and Whisper's sizes is exactly Whisper's encoder, so its we
 """
 
 import math
+from collections.abc import Sequence
 from pathlib import Path
 
 import torch
@@ -52,14 +53,17 @@ class Conv2dStem(nn.Module):
     sinusoidal positions are ~0.6, and a transformer trained from scratch would first see little but position.
     """
 
-    def __init__(self, n_mels: int, dim: int, strides: tuple[int, ...], channels: int = 64):
+    def __init__(self, n_mels: int, dim: int, strides: tuple[int, ...], channels: int | Sequence[int] = 64):
         super().__init__()
         self.strides = tuple(strides)
+        widths = [channels] * len(self.strides) if isinstance(channels, int) else list(channels)
+        if len(widths) != len(self.strides):
+            raise ValueError(f"encoder.stem_channels: one width per stride {list(self.strides)}, got {widths}")
         self.convs, in_channels, freq = nn.ModuleList(), 1, n_mels
-        for stride in self.strides:
-            self.convs.append(nn.Conv2d(in_channels, channels, 3, stride=(2, stride), padding=1))
-            in_channels, freq = channels, (freq - 1) // 2 + 1
-        self.proj = nn.Linear(channels * freq, dim)
+        for stride, width in zip(self.strides, widths, strict=True):
+            self.convs.append(nn.Conv2d(in_channels, width, 3, stride=(2, stride), padding=1))
+            in_channels, freq = width, (freq - 1) // 2 + 1
+        self.proj = nn.Linear(in_channels * freq, dim)
         self.ln = LayerNorm(dim)
 
     def forward(self, features: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
@@ -73,7 +77,7 @@ class Conv2dStem(nn.Module):
 class TransformerEncoder(nn.Module):
     def __init__(self, n_mels: int = 80, dim: int = 256, layers: int = 6, heads: int = 4,
                  strides: tuple[int, ...] = (2, 2), max_positions: int = 6000, dropout: float = 0.1,
-                 stem: str = "conv1d", stem_channels: int = 64, checkpoint: str | None = None,
+                 stem: str = "conv1d", stem_channels: int | Sequence[int] = 64, checkpoint: str | None = None,
                  freeze: bool = False):
         super().__init__()
         self.dim, self.strides = dim, tuple(strides)

@@ -8,6 +8,7 @@ ENCODERS = [
     lambda: TransformerEncoder(dim=64, layers=2, heads=2, dropout=0.0),  # conv1d stem, as Whisper
     lambda: TransformerEncoder(dim=64, layers=2, heads=2, dropout=0.0, stem="conv2d"),
     lambda: ConformerEncoder(dim=64, layers=2, heads=2, ffn_dim=128, dropout=0.0),
+    lambda: ConformerEncoder(dim=64, layers=2, heads=2, ffn_dim=128, dropout=0.0, stem_channels=[4, 8]),
 ]
 
 
@@ -32,3 +33,14 @@ def test_whisper_stem_keeps_whisper_parameter_names():
 def test_unknown_stem_is_a_clear_error():
     with pytest.raises(ValueError, match="encoder.stem must be 'conv1d' or 'conv2d'"):
         TransformerEncoder(stem="conv3d")
+
+
+def test_stem_channels_per_convolution():
+    stem = ConformerEncoder(dim=64, layers=1, heads=2, ffn_dim=128, strides=(2, 3), stem_channels=[16, 64]).stem
+    assert [conv.out_channels for conv in stem.convs] == [16, 64]
+    assert [conv.in_channels for conv in stem.convs] == [1, 16]
+    assert stem.proj.in_features == 64 * 20  # 80 mel bins halved twice
+    same = ConformerEncoder(dim=64, layers=1, heads=2, stem_channels=8).stem
+    assert [conv.out_channels for conv in same.convs] == [8, 8]
+    with pytest.raises(ValueError, match=r"encoder.stem_channels: one width per stride \[2, 3\], got \[16\]"):
+        ConformerEncoder(dim=64, layers=1, heads=2, strides=(2, 3), stem_channels=[16])
