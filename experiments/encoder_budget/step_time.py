@@ -47,6 +47,16 @@ def build(overrides: list[str]):
     return model, datamodule
 
 
+def training_batches(n: int) -> tuple[list[dict], float]:
+    """``n`` + 1 batches of the built-in training split as ``train`` forms them (the first for warm-up),
+    and the mean audio seconds of the ``n`` timed ones."""
+    _, datamodule = build([])
+    datamodule.setup("fit")
+    loader = iter(datamodule.train_dataloader())
+    batches = [next(loader) for _ in range(n + 1)]
+    return batches, sum(float(b["audio_lens"].sum()) for b in batches[1:]) / 16000 / n
+
+
 def seconds_per_step(model: torch.nn.Module, batches: list[dict], bf16: bool = True) -> float:
     """Mean time of a training step over ``batches[1:]`` (bf16 autocast, or float32 with ``bf16=False``)."""
     torch.manual_seed(0)
@@ -83,11 +93,7 @@ def main() -> None:
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
 
-    _, datamodule = build([])
-    datamodule.setup("fit")
-    loader = iter(datamodule.train_dataloader())
-    batches = [next(loader) for _ in range(args.batches + 1)]
-    audio_seconds = sum(float(b["audio_lens"].sum()) for b in batches[1:]) / 16000 / args.batches
+    batches, audio_seconds = training_batches(args.batches)
 
     rows, dropout_share = {}, None
     for name, overrides in VARIANTS.items():

@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "encoder_budget"))
-from step_time import build, seconds_per_step  # noqa: E402
+from step_time import build, seconds_per_step, training_batches  # noqa: E402
 
 WIDTHS = ["64", "48", "32", "[16,64]", "[32,64]", "[16,32]"]  # one width for both convolutions, or one each
 
@@ -36,11 +36,7 @@ def main() -> None:
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
 
-    _, datamodule = build([])
-    datamodule.setup("fit")
-    loader = iter(datamodule.train_dataloader())
-    batches = [next(loader) for _ in range(args.batches + 1)]
-    audio_seconds = sum(float(b["audio_lens"].sum()) for b in batches[1:]) / 16000 / args.batches
+    batches, audio_seconds = training_batches(args.batches)
 
     rows = {width: {"seconds": []} for width in WIDTHS}
     for _ in range(args.repeats):
