@@ -37,8 +37,7 @@ if [[ $STAGE == all || $STAGE == report ]]; then
     scratch=runs/compare_heads/model=${head%%_*}
     [ -f "$RUNS/$head/metrics.json" ] || continue
     # per TTS engine too: the held-out flite voice rms against the held-out espeak-ng variants
-    "$PY" -m asrbench compare "$scratch" "$RUNS/$head" speakers="${ASRBENCH_DATA:-data}/builtin/test.jsonl" \
-        "speaker_group='^[a-z]+'" output="$OUT/compare_$head.json" | tee "$OUT/compare_$head.txt"
+    compare_with "$head" "$scratch" "$scratch" "$RUNS/$head" "$OUT"
     copy_evidence "$RUNS/$head" "$OUT/$head"
   done
 fi
