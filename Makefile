@@ -15,7 +15,9 @@ setup: system-deps $(STAMP)
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q -e '.[$(EXTRAS)]'
+	# uv installs the same pins in under a minute where pip takes 3-4; pip is the fallback.
+	$(PY) -m pip install -q uv && $(VENV)/bin/uv pip install -q --python $(PY) -e '.[$(EXTRAS)]' \
+	  || $(PY) -m pip install -q -e '.[$(EXTRAS)]'
 	touch $@
 
 # espeak-ng and flite speak the built-in corpus; fortunes provides its sentences.

@@ -28,18 +28,28 @@ class ConvModule(nn.Module):
     def __init__(self, dim: int, kernel_size: int, dropout: float):
         super().__init__()
         self.ln = LayerNorm(dim)
-        self.pointwise_in = nn.Conv1d(dim, 2 * dim, 1)
+        # The pointwise (kernel-1) convolutions are Linear layers: the same maps, a 10% faster CPU step
+        # (experiments/encoder_budget), and no transposes around them.
+        self.pointwise_in = nn.Linear(dim, 2 * dim)
         self.depthwise = nn.Conv1d(dim, dim, kernel_size, padding=kernel_size // 2, groups=dim)
         self.norm = LayerNorm(dim)
-        self.pointwise_out = nn.Conv1d(dim, dim, 1)
+        self.pointwise_out = nn.Linear(dim, dim)
         self.dropout = nn.Dropout(dropout)
+        self._register_load_state_dict_pre_hook(_pointwise_from_conv1d)
 
     def forward(self, x: torch.Tensor, valid: torch.Tensor) -> torch.Tensor:
         """(B, T, D) -> (B, T, D); ``valid`` (B, T) marks real frames."""
-        y = F.glu(self.pointwise_in(self.ln(x).transpose(1, 2)), dim=1)
-        y = self.depthwise(y.masked_fill(~valid[:, None, :], 0.0))
-        y = self.pointwise_out(F.silu(self.norm(y.transpose(1, 2)).transpose(1, 2)))
-        return self.dropout(y.transpose(1, 2))
+        y = F.glu(self.pointwise_in(self.ln(x)), dim=-1)
+        y = self.depthwise(y.masked_fill(~valid[..., None], 0.0).transpose(1, 2))
+        return self.dropout(self.pointwise_out(F.silu(self.norm(y.transpose(1, 2)))))
+
+
+def _pointwise_from_conv1d(state_dict: dict, prefix: str, *args) -> None:
+    """Checkpoints written before the pointwise layers were Linear hold (out, in, 1) Conv1d weights."""
+    for name in ("pointwise_in", "pointwise_out"):
+        weight = state_dict.get(f"{prefix}{name}.weight")
+        if weight is not None and weight.dim() == 3:
+            state_dict[f"{prefix}{name}.weight"] = weight.squeeze(-1)
 
 
 class ConformerBlock(nn.Module):

@@ -44,3 +44,15 @@ def test_stem_channels_per_convolution():
     assert [conv.out_channels for conv in same.convs] == [8, 8]
     with pytest.raises(ValueError, match=r"encoder.stem_channels: one width per stride \[2, 3\], got \[16\]"):
         ConformerEncoder(dim=64, layers=1, heads=2, strides=(2, 3), stem_channels=[16])
+
+
+def test_conformer_loads_checkpoints_with_conv1d_pointwise_weights():
+    torch.manual_seed(0)
+    encoder = ConformerEncoder(dim=64, layers=2, heads=2, ffn_dim=128, dropout=0.0).eval()
+    old = {name: weight[..., None] if ".pointwise_" in name and name.endswith("weight") else weight
+           for name, weight in encoder.state_dict().items()}
+    assert old["blocks.1.conv.pointwise_in.weight"].shape == (128, 64, 1)  # nn.Conv1d(64, 128, 1)'s layout
+    reloaded = ConformerEncoder(dim=64, layers=2, heads=2, ffn_dim=128, dropout=0.0).eval()
+    reloaded.load_state_dict(old)
+    features, lengths = torch.randn(2, 80, 120), torch.tensor([120, 97])
+    torch.testing.assert_close(reloaded(features, lengths)[0], encoder(features, lengths)[0], atol=0, rtol=0)
