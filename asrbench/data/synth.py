@@ -7,7 +7,6 @@ seeded by (seed, split, index): the corpus depends on the seed only, not on work
 """
 
 import json
-import os
 import random
 import re
 import shutil
@@ -144,7 +143,7 @@ def build_corpus(
     n_dev: int,
     n_test: int,
     seed: int = 0,
-    workers: int | None = None,
+    workers: int = 2,
     fortune_dir: str | Path = FORTUNE_DIR,
     sample_rate: int = 16000,
 ) -> dict[str, Path]:
@@ -189,7 +188,7 @@ def build_corpus(
     jobs = [job for split in SPLITS for job in plan[split]]
     paths = {job.id: out_dir / "audio" / job.split / f"{job.id}.flac" for job in jobs}
     todo = [job for job in jobs if not paths[job.id].is_file()]
-    _run(todo, paths, workers or 2 * (os.cpu_count() or 1), sample_rate)
+    _run(todo, paths, workers, sample_rate)
 
     hours = {}
     for split in SPLITS:
