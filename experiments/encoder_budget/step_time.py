@@ -57,6 +57,20 @@ def training_batches(n: int) -> tuple[list[dict], float]:
     return batches, sum(float(b["audio_lens"].sum()) for b in batches[1:]) / 16000 / n
 
 
+def comparison_arguments(doc: str, out: str, batches: int, repeats: int) -> argparse.Namespace:
+    """The command line of the scripts that time variants in turn (stem_width, pointwise_linear); sets
+    torch's intra-op threads."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--batches", type=int, default=batches)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--repeats", type=int, default=repeats)
+    parser.add_argument("--bf16", action="store_true", help="bf16 autocast (trainer.precision=bf16-mixed)")
+    parser.add_argument("--out", default=out)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    return args
+
+
 def seconds_per_step(model: torch.nn.Module, batches: list[dict], bf16: bool = True) -> float:
     """Mean time of a training step over ``batches[1:]`` (bf16 autocast, or float32 with ``bf16=False``)."""
     torch.manual_seed(0)

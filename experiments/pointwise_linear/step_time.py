@@ -10,7 +10,6 @@ each form in turn, --repeats times, after one warm-up step each. It reports the 
 time, as other work on a shared VM only ever slows a step down.
 """
 
-import argparse
 import copy
 import json
 import os
@@ -26,7 +25,7 @@ from rich.table import Table
 from torch import nn
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "encoder_budget"))
-from step_time import build, seconds_per_step, training_batches  # noqa: E402
+from step_time import build, comparison_arguments, seconds_per_step, training_batches  # noqa: E402
 
 from asrbench.models.conformer import ConvModule  # noqa: E402
 
@@ -61,14 +60,7 @@ def with_conv1d_pointwise(model: nn.Module) -> nn.Module:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--batches", type=int, default=6)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--repeats", type=int, default=6)
-    parser.add_argument("--bf16", action="store_true", help="bf16 autocast (trainer.precision=bf16-mixed)")
-    parser.add_argument("--out", default="experiments/pointwise_linear/step_time.json")
-    args = parser.parse_args()
-    torch.set_num_threads(args.threads)
+    args = comparison_arguments(__doc__, "experiments/pointwise_linear/step_time.json", batches=6, repeats=6)
 
     batches, audio_seconds = training_batches(args.batches)
     forms = {"Linear (now)": lambda: build([])[0], "Conv1d (before)": lambda: with_conv1d_pointwise(build([])[0])}

@@ -9,7 +9,6 @@ step. Each width is timed --repeats times in turn and the fastest kept, as other
 ever slows a step down.
 """
 
-import argparse
 import json
 import os
 import platform
@@ -21,20 +20,13 @@ from rich.console import Console
 from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "encoder_budget"))
-from step_time import build, seconds_per_step, training_batches  # noqa: E402
+from step_time import build, comparison_arguments, seconds_per_step, training_batches  # noqa: E402
 
 WIDTHS = ["64", "48", "32", "[16,64]", "[32,64]", "[16,32]"]  # one width for both convolutions, or one each
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--batches", type=int, default=8)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--repeats", type=int, default=2)
-    parser.add_argument("--bf16", action="store_true", help="bf16 autocast (trainer.precision=bf16-mixed)")
-    parser.add_argument("--out", default="experiments/stem_width/step_time.json")
-    args = parser.parse_args()
-    torch.set_num_threads(args.threads)
+    args = comparison_arguments(__doc__, "experiments/stem_width/step_time.json", batches=8, repeats=2)
 
     batches, audio_seconds = training_batches(args.batches)
 
