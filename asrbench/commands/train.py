@@ -158,13 +158,14 @@ def run(cfg: DictConfig, run_dir: Path) -> dict:
     if cfg.evaluate:
         best_model, _ = load_model(best)
         records, test_metrics = evaluate_manifest(best_model, cfg.data.test_manifest, instantiate(cfg.decoding),
-                                                  batch_seconds=cfg.data.batch_seconds)
+                                                  batch_seconds=cfg.data.batch_seconds, skip_bad=cfg.data.skip_bad)
         write_results(run_dir, records, test_metrics)
         metrics.update(test_metrics)
         print_metrics(metrics, title=f"{run_dir}: test set")
         if cfg.bench.enabled:
             options = {k: v for k, v in cfg.bench.items() if k != "enabled"}
-            metrics["bench"] = bench.run(best_model, cfg.data.test_manifest, instantiate(cfg.decoding), **options)
+            metrics["bench"] = bench.run(best_model, cfg.data.test_manifest, instantiate(cfg.decoding),
+                                         skip_bad=cfg.data.skip_bad, **options)
             update_metrics(run_dir, {"bench": metrics["bench"]})
             bench.print_bench(metrics["bench"], title=f"{run_dir}: latency")
     return metrics

@@ -51,6 +51,23 @@ def test_skip_bad_skips_and_counts(broken_files, caplog):
     assert "skipped 4 of 5 utterances" in caplog.text
 
 
+def test_train_skips_bad_test_lines_in_its_final_evaluation_and_latency_run(tiny_corpus, tmp_path):
+    from asrbench.commands.train import run
+    from tests.conftest import compose
+
+    records = [json.loads(line) for line in (tiny_corpus / "test.jsonl").read_text().splitlines()]
+    for record in records:
+        record["audio"] = str(tiny_corpus / record["audio"])
+    records.insert(1, {"id": "gone", "audio": str(tmp_path / "gone.flac"), "text": "lost", "duration": 1.0})
+    manifest = write_manifest_lines(tmp_path / "test.jsonl", records)
+    cfg = compose("train", [f"corpus.out_dir={tiny_corpus}", f"data.test_manifest={manifest}", "data.skip_bad=true",
+                            "encoder=transformer_xs", "data.batch_seconds=8", "data.num_workers=0",
+                            "trainer.max_epochs=1", "trainer.precision=32", "bench.warmup=0"])
+    metrics = run(cfg, tmp_path / "run")
+    assert metrics["utterances"] == len(records) - 1
+    assert metrics["bench"]["utterances"] == len(records) - 1
+
+
 def test_text_is_normalised_and_empty_after_normalisation_is_rejected(audio_dir):
     manifest = manifest_with(audio_dir, "b.wav")
     assert [u.text for u in load_split(manifest)] == ["hello there", "broken"]
