@@ -32,13 +32,13 @@ def ctc_min_frames(labels: list[int]) -> int:
     return len(labels) + sum(a == b for a, b in pairwise(labels))
 
 
-def unit_statistics(train: list, test: list, kind: str, vocab_size: int | None, cache_dir: Path) -> dict:
+def unit_statistics(train: list, frames: list[int], test_words: list[str], kind: str, vocab_size: int | None,
+                    cache_dir: Path) -> dict:
+    """Statistics of one inventory; ``frames`` are the training utterances' encoder frames."""
     tokenizer = load_or_train_tokenizer([u.text for u in train], cache_dir, kind=kind,
                                         vocab_size=vocab_size or 0)
-    frames = strided_lengths(torch.tensor([round(u.duration / HOP_SECONDS) for u in train]), STRIDES).tolist()
     labels = [tokenizer.encode(u.text) for u in train]
     words = sum(len(u.text.split()) for u in train)
-    test_words = [w for u in test for w in u.text.split()]
     return {
         "units": kind if vocab_size is None else f"{kind} {vocab_size}",
         "units_per_word": round(sum(map(len, labels)) / words, 3),
@@ -58,7 +58,8 @@ def main() -> None:
     test = read_manifest(args.corpus / "test.jsonl")
     train_vocabulary = {w for u in train for w in u.text.split()}
     test_words = [w for u in test for w in u.text.split()]
-    rows = [unit_statistics(train, test, kind, size, args.corpus) for kind, size in SETTINGS]
+    frames = strided_lengths(torch.tensor([round(u.duration / HOP_SECONDS) for u in train]), STRIDES).tolist()
+    rows = [unit_statistics(train, frames, test_words, kind, size, args.corpus) for kind, size in SETTINGS]
     summary = {"corpus": str(args.corpus), "train_utterances": len(train), "frame_seconds": 0.06,
                "test_words": len(test_words),
                "test_words_unseen_in_train": round(sum(w not in train_vocabulary for w in test_words)

@@ -8,10 +8,11 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from asrbench.commands.train import run
 from asrbench.data.datamodule import ASRDataModule, load_split
 from asrbench.data.manifest import ManifestError
 from asrbench.text.tokenizer import CharTokenizer, TokenizerError
-from tests.conftest import tone, write_manifest_lines
+from tests.conftest import compose, tone, write_manifest_lines
 
 
 def manifest_with(audio_dir, bad_audio: str, name: str = "m.jsonl"):
@@ -52,9 +53,6 @@ def test_skip_bad_skips_and_counts(broken_files, caplog):
 
 
 def test_train_skips_bad_test_lines_in_its_final_evaluation_and_latency_run(tiny_corpus, tmp_path):
-    from asrbench.commands.train import run
-    from tests.conftest import compose
-
     records = [json.loads(line) for line in (tiny_corpus / "test.jsonl").read_text().splitlines()]
     for record in records:
         record["audio"] = str(tiny_corpus / record["audio"])
