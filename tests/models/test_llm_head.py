@@ -72,6 +72,15 @@ def test_cached_batched_generation_matches_uncached_single_generation(lm_spec, t
         assert hyp.tokens == alone.tokens
 
 
+@pytest.mark.parametrize("adapter_output", ["continuous", "vocabulary", "ctc"])
+def test_decoding_runs_the_adapter_once(lm_spec, adapter_output, monkeypatch):
+    head = make_head(lm_spec, text_position=40, adapter_output=adapter_output).eval()
+    speech, calls = head.speech, []
+    monkeypatch.setattr(head, "speech", lambda *args: calls.append(args) or speech(*args))
+    head.decode(*encoder_batch(), DecodingOptions(beam_size=2, max_length=4))
+    assert len(calls) == 1  # the search starts from the speech tokens decode() counted for the LM's room
+
+
 @pytest.mark.parametrize("text_position", [None, 40])
 def test_loss_covers_transcript_and_eos_and_ignores_padding(lm_spec, text_position):
     head = make_head(lm_spec, text_position=text_position).eval()
@@ -199,7 +208,7 @@ def test_vocabulary_adapters_are_bounded_by_their_collapsed_speech_tokens(lm_spe
     _, _, _, kept = head.drop_too_long(head.speech(enc, enc_lens), enc, enc_lens, batch)
     assert kept["texts"] == ["a", "b"]
     assert f"needing up to {head.lm.max_positions + 1} LM positions" in caplog.text
-    assert head.speech_lengths(enc, enc_lens).tolist() == [0, 0, 0]
+    assert head.speech(enc, enc_lens).lengths.tolist() == [0, 0, 0]
 
     limits = []  # decoding is limited by each utterance's room left in the LM, not by its query count
     monkeypatch.setattr(llm, "beam_search", lambda *args: limits.append(args[4]))
@@ -207,7 +216,7 @@ def test_vocabulary_adapters_are_bounded_by_their_collapsed_speech_tokens(lm_spe
     head.decode(enc, enc_lens, options)
     with torch.no_grad():
         head.ctc.proj.bias[head.ctc.blank] = -1e4  # now no query is blank
-    kept = head.speech_lengths(enc, enc_lens)
+    kept = head.speech(enc, enc_lens).lengths
     assert (kept > 0).all()
     head.decode(enc, enc_lens, options)
     assert limits == [[room] * 3, (room - kept).tolist()]

@@ -117,10 +117,6 @@ class LLMHead(nn.Module):
         tokens, token_lens = collapse_to_embeddings(log_probs, lens, self.ctc.blank, self.lm.embed(vocab))
         return Speech(tokens, token_lens, log_probs, lens)
 
-    def speech_lengths(self, enc: torch.Tensor, enc_lens: torch.Tensor) -> torch.Tensor:
-        """How many speech tokens each utterance gives the LM (a vocabulary adapter's depend on its CTC)."""
-        return self.speech(enc, enc_lens).lengths if self.vocabulary else self.qformer.output_lengths(enc_lens)
-
     def speech_tokens(self, enc: torch.Tensor, enc_lens: torch.Tensor,
                       suffix_ids: list[int]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
         return self.lay_out(*self.speech(enc, enc_lens)[:2], suffix_ids)
@@ -204,9 +200,12 @@ class LLMHead(nn.Module):
     # ids, so start() runs the LM over [prefix][speech][suffix minus its last token] once (the KV cache)
     # and hands the last suffix token to the search as the prompt.
     def start(self, enc: torch.Tensor, enc_lens: torch.Tensor) -> tuple[torch.Tensor, LLMState]:
-        context, mask, positions, text_start = self.speech_tokens(enc, enc_lens, self.suffix_ids[:-1])
+        return self.start_from(self.speech(enc, enc_lens))
+
+    def start_from(self, speech: Speech) -> tuple[torch.Tensor, LLMState]:
+        context, mask, positions, text_start = self.lay_out(speech.tokens, speech.lengths, self.suffix_ids[:-1])
         _, cache = self.lm(context, mask, use_cache=True, logits_to_keep=1, positions=positions)
-        prompt = torch.full((enc.shape[0], 1), self.suffix_ids[-1], device=enc.device)
+        prompt = torch.full((context.shape[0], 1), self.suffix_ids[-1], device=context.device)
         return prompt, LLMState(cache, mask, text_start - 1)
 
     def step(self, tokens: torch.Tensor, state: LLMState) -> tuple[torch.Tensor, LLMState]:
@@ -224,11 +223,26 @@ class LLMHead(nn.Module):
 
     @torch.no_grad()
     def decode(self, enc: torch.Tensor, enc_lens: torch.Tensor, options: DecodingOptions) -> list[Hypothesis]:
+        speech = self.speech(enc, enc_lens)
         room = None  # the LM positions left after each utterance's prompt and speech tokens
         if self.lm.max_positions:
-            room = (self.lm.max_positions - self.text_start(self.speech_lengths(enc, enc_lens))).tolist()
-        return beam_search(self, enc, enc_lens, options.beam_size, options.max_lengths(enc_lens, room),
-                           options.length_penalty)
+            room = (self.lm.max_positions - self.text_start(speech.lengths)).tolist()
+        return beam_search(_WithSpeech(self, speech), enc, enc_lens, options.beam_size,
+                           options.max_lengths(enc_lens, room), options.length_penalty)
+
+
+class _WithSpeech:
+    """The head as the search sees it once decode() holds the speech tokens (it needs their number before
+    the search starts): start() reuses them instead of running the adapter again."""
+
+    def __init__(self, head: LLMHead, speech: Speech):
+        self.head, self.speech = head, speech
+
+    def start(self, enc: torch.Tensor, enc_lens: torch.Tensor) -> tuple[torch.Tensor, LLMState]:
+        return self.head.start_from(self.speech)
+
+    def __getattr__(self, name: str) -> Any:  # eos_id, step, reorder, suppress
+        return getattr(self.head, name)
 
 
 def _restore_tokenizer(head: LLMHead, state_dict: dict, prefix: str, *_: object) -> None:
