@@ -37,7 +37,7 @@ def encoder_batch(seed: int = 1) -> tuple[torch.Tensor, torch.Tensor]:
 
 def greedy_without_cache(head: LLMHead, enc: torch.Tensor, enc_lens: torch.Tensor, steps: int) -> list[int]:
     """Re-run the whole [prefix][speech][suffix][tokens so far] every step: the reference for the KV cache."""
-    context, mask, positions, text_start = head.speech_tokens(enc, enc_lens, head.suffix_ids)
+    context, mask, positions, text_start = head.lay_out(*head.speech(enc, enc_lens)[:2], head.suffix_ids)
     tokens: list[int] = []
     for _ in range(steps):
         ids = torch.tensor([tokens], dtype=torch.long)
@@ -99,7 +99,7 @@ def test_loss_covers_transcript_and_eos_and_ignores_padding(lm_spec, text_positi
 
 def test_text_position_never_overlaps_the_speech(lm_spec):
     head = make_head(lm_spec, text_position=7)  # [bos the][6, 3, 1 speech tokens][cat]: 9, 6 and 4 positions
-    _, mask, positions, text_start = head.speech_tokens(*encoder_batch(), head.suffix_ids)
+    _, mask, positions, text_start = head.lay_out(*head.speech(*encoder_batch())[:2], head.suffix_ids)
     assert text_start.tolist() == [9, 7, 7]  # the first utterance's context is longer than text_position
     for row, valid in zip(positions, mask, strict=True):
         assert row[valid].tolist() == sorted(set(row[valid].tolist()))  # strictly increasing

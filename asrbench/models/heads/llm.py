@@ -118,10 +118,6 @@ class LLMHead(nn.Module):
         tokens, token_lens = collapse_to_embeddings(log_probs, lens, self.ctc.blank, self.lm.embed(vocab))
         return Speech(tokens, token_lens, log_probs, lens)
 
-    def speech_tokens(self, enc: torch.Tensor, enc_lens: torch.Tensor,
-                      suffix_ids: list[int]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
-        return self.lay_out(*self.speech(enc, enc_lens)[:2], suffix_ids)
-
     def lay_out(self, speech: torch.Tensor, lens: torch.Tensor,
                 suffix_ids: list[int]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
         """Left-padded ``[prefix][speech][suffix]`` LM inputs (N, C, D), their validity mask and positions
