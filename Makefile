@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 EXTRAS ?= test,lm,decode,whisper-test,sweep
 STAMP := $(VENV)/.installed-$(shell echo '$(EXTRAS)' | tr ',' '-')
-DEBIAN_PACKAGES := espeak-ng flite fortunes
+DEBIAN_PACKAGES := espeak-ng flite fortunes irstlm
 DEMO_RUN := runs/demo
 
 .PHONY: setup system-deps demo test lint clean-runs
@@ -20,20 +20,26 @@ $(STAMP): pyproject.toml
 	  || $(PY) -m pip install -q -e '.[$(EXTRAS)]'
 	touch $@
 
-# espeak-ng and flite speak the built-in corpus; fortunes provides its sentences.
+# espeak-ng and flite speak the built-in corpus; fortunes provides its sentences; irstlm estimates the
+# word n-grams of decoding=lexicon_ngram (python -m asrbench ngram).
 system-deps:
 	@missing=""; \
 	command -v espeak-ng >/dev/null || missing="$$missing espeak-ng"; \
 	command -v flite >/dev/null || missing="$$missing flite"; \
 	test -d /usr/share/games/fortunes || missing="$$missing fortunes"; \
+	test -x /usr/lib/irstlm/bin/build-lm.sh || missing="$$missing irstlm"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing; \
 	  else echo "missing Debian packages:$$missing -- run: sudo apt-get install$$missing"; exit 1; fi; \
 	fi
 
+# The demo's checkpoint is then decoded again with a word 4-gram in the search (decoding=lexicon_ngram).
 demo: setup
 	$(PY) -m asrbench data synth
 	$(PY) -m asrbench train hydra.run.dir=$(DEMO_RUN) resume=true
+	test -f data/builtin/lm/4gram.arpa || $(PY) -m asrbench ngram
+	$(PY) -m asrbench eval "$$(ls $(DEMO_RUN)/checkpoints/best-*.ckpt)" decoding=lexicon_ngram \
+	  hydra.run.dir=$(DEMO_RUN)/lexicon_ngram
 
 test: setup
 	$(PY) -m pytest -q

@@ -12,6 +12,7 @@ COMMANDS = {
     "attention": ("asrbench.commands.attention", "PNG heatmaps of cross-/self-attention: attention CHECKPOINT FILE"),
     "whisper": ("asrbench.commands.whisper", "import Whisper weights: whisper import SRC(.pt|HF dir|CT2 dir) out=FILE"),
     "lm": ("asrbench.commands.lm", "pretrain the built-in LM of model=llm on text: lm [lm_arch=...] [text=FILE]"),
+    "ngram": ("asrbench.commands.ngram", "word n-gram LM for decoding=lexicon_ngram: ngram [order=4] [text=FILE]"),
     "data": ("asrbench.commands.data", "build/import corpora: data synth|librispeech|commonvoice|kaldi|lhotse|folder"),
     "bench": ("asrbench.commands.bench", "latency protocol: bench CHECKPOINT [utterances=100] [threads=1]"),
     "compare": ("asrbench.commands.compare", "paired significance tests: compare RUN_A RUN_B [RUN_C ...]"),

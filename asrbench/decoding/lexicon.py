@@ -28,6 +28,9 @@ class LexiconSearch:
     def __init__(self, words: str, lm: str | None = None, beam_size: int = 50, lm_weight: float = 2.0,
                  word_score: float = 0.0, beam_threshold: float = 25.0, nbest: int = 16,
                  rescorer: GPTRescorer | None = None):
+        if lm is not None and not Path(lm).is_file():
+            raise FileNotFoundError(f"decoding.lexicon.lm: no n-gram LM at {lm} "
+                                    "(estimate one with `python -m asrbench ngram`)")
         self.words, self.lm, self.rescorer = Path(words), lm, rescorer
         self.nbest = nbest if rescorer is not None else 1
         self.beam_size, self.lm_weight, self.word_score, self.beam_threshold = (

@@ -11,7 +11,8 @@ def asrbench(*args: str) -> subprocess.CompletedProcess:
 def test_help_lists_every_command_with_one_line():
     out = asrbench("--help")
     assert out.returncode == 0
-    for command in ("train", "eval", "data", "transcribe", "bench", "compare", "report", "whisper", "lm"):
+    for command in ("train", "eval", "data", "transcribe", "bench", "compare", "report", "whisper", "lm",
+                    "ngram"):
         assert f"\n  {command} " in out.stdout
 
 
