@@ -46,9 +46,12 @@ def build_arpa(sentences: list[str], output: str | Path, order: int = 3,
         # -k 1: one dictionary split (the splits only parallelise huge texts); build-lm.sh wants its own tmp dir.
         run([str(tools / "build-lm.sh"), "-i", f"cat {text}", "-n", str(order), "-s", smoothing,
              "-k", "1", "-t", str(Path(work) / "stat"), "-o", str(counts)], env)
-        partial = output.with_name(output.name + ".partial")
-        run([str(tools / "compile-lm"), str(counts), "--text=yes", str(partial)], env)
-    partial.replace(output)  # a killed build never leaves a truncated LM behind
+        partial = output.with_name(output.name + ".partial")  # a failed build never leaves a truncated LM
+        try:
+            run([str(tools / "compile-lm"), str(counts), "--text=yes", str(partial)], env)
+            partial.replace(output)
+        finally:
+            partial.unlink(missing_ok=True)
     return output
 
 
@@ -72,4 +75,3 @@ def arpa_counts(path: str | Path) -> dict[int, int]:
     if not counts:
         raise ValueError(f"{path} is not an ARPA file (no \\data\\ header)")
     return counts
-

@@ -105,3 +105,18 @@ def test_bad_settings_are_named(tmp_path, kwargs, message):
 def test_empty_text_is_refused(tmp_path):
     with pytest.raises(ValueError, match="no text"):
         build_arpa(["", "  "], tmp_path / "lm.arpa")
+
+
+def test_a_failed_build_keeps_the_previous_lm_and_leaves_no_partial_file(tmp_path, monkeypatch):
+    def compile_lm_dies_midway(command: list[str], env: dict) -> None:
+        if command[0].endswith("compile-lm"):
+            (tmp_path / "lm.arpa.partial").write_text("\\data\\\nngram 1=")
+            raise RuntimeError("compile-lm failed (exit 1)")
+
+    monkeypatch.setattr(ngram, "irstlm_bin", lambda: tmp_path / "bin")
+    monkeypatch.setattr(ngram, "run", compile_lm_dies_midway)
+    (tmp_path / "lm.arpa").write_text("previous")
+    with pytest.raises(RuntimeError, match="compile-lm failed"):
+        build_arpa(TEXT, tmp_path / "lm.arpa")
+    assert (tmp_path / "lm.arpa").read_text() == "previous"
+    assert not (tmp_path / "lm.arpa.partial").exists()
