@@ -82,6 +82,10 @@ def compared(base: list[dict], new: list[dict]) -> dict:
             "sign_test": sign_test(errors_base, errors_new)}
 
 
+def write_hyps(path: Path, records: list[dict]) -> None:
+    path.write_text("".join(json.dumps({k: r[k] for k in ("id", "ref", "hyp")}) + "\n" for r in records))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("checkpoint")
@@ -137,9 +141,7 @@ def main() -> None:
         result["gpt"] = gpt_rescoring(args, arpas[order], weight, word_score, tokenizer, dev, dev_refs,
                                       test, test_refs, best)
     (out / "ngram.json").write_text(json.dumps(result, indent=2) + "\n")
-    with (out / "hyps_test.jsonl").open("w") as f:
-        for record in best:
-            f.write(json.dumps({k: record[k] for k in ("id", "ref", "hyp")}) + "\n")
+    write_hyps(out / "hyps_test.jsonl", best)
 
     table = Table(title=f"CTC test WER, lexicon search with a {order}-gram (LM weight {weight}, "
                         f"word score {word_score}, chosen on dev)")
@@ -185,9 +187,7 @@ def gpt_rescoring(args, arpa: str, weight: float, word_score: float, tokenizer, 
         grid[(rescorer.weight, rescorer.word_bonus)] = score(picked("dev", dev_refs))["wer"]
     rescorer.weight, rescorer.word_bonus = min(grid, key=grid.get)
     records = picked("test", test_refs)
-    with (Path(args.out) / "hyps_test_gpt.jsonl").open("w") as f:
-        for record in records:
-            f.write(json.dumps({k: record[k] for k in ("id", "ref", "hyp")}) + "\n")
+    write_hyps(Path(args.out) / "hyps_test_gpt.jsonl", records)
     return {"checkpoint": args.rescore, "nbest": 16, "weight": rescorer.weight, "word_bonus": rescorer.word_bonus,
             "dev_wer": grid[(rescorer.weight, rescorer.word_bonus)], "test": score(records),
             "vs_ngram": compared(ngram_only, records),
