@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The LLM head with a CTC compressor (model=llm_ctc) with its LM trained instead of frozen
+# (model.lm.finetune=full, then lora), on the budget of experiments/compare_heads; each run is compared
+# (paired) with the frozen-LM run of experiments/llm_ctc (its committed evidence when runs/ lacks it) and
+# with the path its own LM reads.
+#   bash experiments/llm_ctc_finetune/run.sh   # about 50 min a run on a 2-core CPU (+35-58 min to pretrain the LM when missing)
+# FINETUNES="full" picks the modes (default: full lora).
+source "$(dirname "$0")/../common.sh"
+OUT=experiments/llm_ctc_finetune/results
+mkdir -p "$OUT"
+for mode in ${FINETUNES:-full lora}; do
+  RUN=runs/llm_ctc_$mode
+  "$PY" -m asrbench train experiment=compare_heads model=llm_ctc model.lm.finetune="$mode" \
+      hydra.run.dir="$RUN" resume=true
+  compare_with "${mode}_vs_frozen" runs/llm_ctc experiments/llm_ctc/results/llm_ctc "$RUN" "$OUT"
+  copy_evidence "$RUN" "$OUT/llm_ctc_$mode"
+  # What this LM reads (its compressor's best path as text) against what it writes
+  "$PY" experiments/llm_ctc/read_path.py "$(ls "$RUN"/checkpoints/best-*.ckpt | head -1)" "$RUN/read_path"
+  compare_with "${mode}_vs_own_read_path" "$RUN/read_path" "$RUN/read_path" "$RUN" "$OUT"
+  mkdir -p "$OUT/read_path_$mode" && cp "$RUN"/read_path/{metrics.json,hyps.jsonl} "$OUT/read_path_$mode/"
+done
