@@ -6,7 +6,6 @@ ones), the same text its word list and GPT LM come from.
 
 import sys
 import time
-from pathlib import Path
 
 import hydra
 from omegaconf import DictConfig
@@ -25,5 +24,4 @@ def main(cfg: DictConfig) -> None:
         sys.exit(f"asrbench ngram: {err}")
     counts = ", ".join(f"{n:,} {order}-grams" for order, n in arpa_counts(output).items())
     print(f"wrote {output} ({counts}) in {time.perf_counter() - start:.1f} s; decode with it: "
-          f"python -m asrbench eval checkpoint=CKPT decoding=lexicon_ngram"
-          + ("" if Path(cfg.output).name == "4gram.arpa" else f" decoding.lexicon.lm={output}"))
+          f"python -m asrbench eval checkpoint=CKPT decoding=lexicon_ngram decoding.lexicon.lm={output}")

@@ -44,19 +44,19 @@ GPT_BONUSES = [-2.0, -1.0, -0.5, 0.0, 0.5, 1.0]
 
 
 def ctc_outputs(model, manifest: str) -> tuple[list[tuple[torch.Tensor, torch.Tensor]], list[dict]]:
-    """Per batch, the CTC head's (log-probs, lengths); and the utterances' id/ref/speaker, in batch order."""
+    """Per batch, the CTC head's (log-probs, lengths); and the utterances' id/ref/speaker/duration, in batch order."""
     utterances = load_split(manifest)
     dataset = ASRDataset(utterances, None, model.frontend.sample_rate, manifest=manifest)
     loader = DataLoader(dataset, collate_fn=collate,
                         batch_sampler=DurationBatchSampler([u.duration for u in utterances], 200.0, shuffle=False))
-    speakers = {u.id: u.speaker for u in utterances}
+    by_id = {u.id: u for u in utterances}
     batches, refs = [], []
     with torch.no_grad():
         for batch in track(loader, description=f"CTC log-probs of {Path(manifest).name}"):
             enc, enc_lens = model.encode(batch["audio"], batch["audio_lens"])
             batches.append((model.head.log_probs(enc), enc_lens))
-            refs += [{"id": i, "ref": t, "speaker": speakers[i]} for i, t in zip(batch["ids"], batch["texts"],
-                                                                               strict=True)]
+            refs += [{"id": i, "ref": t, "speaker": by_id[i].speaker, "duration": by_id[i].duration}
+                     for i, t in zip(batch["ids"], batch["texts"], strict=True)]
     return batches, refs
 
 
@@ -121,19 +121,18 @@ def main() -> None:
 
     greedy = [{**ref, "hyp": tokenizer.decode(h.tokens)} for ref, h in
               zip(test_refs, [h for lp, n in test for h in ctc_greedy(lp, n, model.head.blank)], strict=True)]
-    no_lm, no_lm_seconds = decode(lexicon(args.text, None, 2.0, 0.0, tokenizer), tokenizer, test, test_refs)
+    no_lm_search = lexicon(args.text, None, 2.0, 0.0, tokenizer)
+    no_lm, no_lm_seconds = decode(no_lm_search, tokenizer, test, test_refs)
     best, best_seconds = decode(lexicon(args.text, arpas[order], weight, word_score, tokenizer), tokenizer,
                                 test, test_refs)
-    audio_seconds = sum(u.duration for u in load_split(args.test))
     result = {
         "checkpoint": args.checkpoint, "text": args.text, "order": order, "lm_weight": weight,
         "word_score": word_score, "arpa_counts": arpa_counts(arpas[order]),
-        "dev_wer_lexicon_no_lm": score(decode(lexicon(args.text, None, 2.0, 0.0, tokenizer), tokenizer, dev,
-                                              dev_refs)[0])["wer"],
+        "dev_wer_lexicon_no_lm": score(decode(no_lm_search, tokenizer, dev, dev_refs)[0])["wer"],
         "dev_wer_chosen": grid[(order, weight, word_score)],
         "test_greedy": score(greedy), "test_lexicon": score(no_lm), "test_lexicon_ngram": score(best),
         "search_seconds": {"lexicon": no_lm_seconds, "lexicon_ngram": best_seconds},
-        "test_audio_seconds": audio_seconds,
+        "test_audio_seconds": sum(r["duration"] for r in test_refs),
         "vs_lexicon": compared(no_lm, best), "vs_greedy": compared(greedy, best),
         "dev_grid": [{"order": o, "lm_weight": w, "word_score": s, "wer": v} for (o, w, s), v in grid.items()],
     }

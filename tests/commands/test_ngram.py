@@ -14,15 +14,14 @@ def asrbench_ngram(*args: str) -> subprocess.CompletedProcess:
                           timeout=120)
 
 
-@pytest.mark.skipif(not (ngram.IRSTLM_HOME / "bin" / "build-lm.sh").is_file(),
-                    reason="IRSTLM is needed (apt-get install irstlm)")
+@pytest.mark.skipif(not ngram.irstlm_installed(), reason="IRSTLM is needed (apt-get install irstlm)")
 def test_writes_the_arpa_lm_it_reports(tmp_path):
     (tmp_path / "text.txt").write_text("the cat sat\n\nthe mat sat\n")
     out = asrbench_ngram(f"text={tmp_path / 'text.txt'}", "order=2", f"output={tmp_path / 'lm' / 'two.arpa'}")
     assert out.returncode == 0, out.stderr
     assert arpa_counts(tmp_path / "lm" / "two.arpa") == {1: 7, 2: 7}  # <s> <s>, <s> the, the cat/mat, ...
     assert "7 2-grams" in out.stdout
-    assert "decoding.lexicon.lm=" in out.stdout  # not the default file: the eval hint names it
+    assert f"decoding.lexicon.lm={tmp_path / 'lm' / 'two.arpa'}" in out.stdout  # the eval hint names it
 
 
 def test_missing_text_is_named_without_a_traceback(tmp_path):

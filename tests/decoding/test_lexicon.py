@@ -5,6 +5,7 @@ import torch
 
 from asrbench.decoding.ctc import ctc_greedy
 from asrbench.decoding.lexicon import LexiconSearch
+from asrbench.models.lm.ngram import build_arpa, irstlm_installed
 from asrbench.text.tokenizer import SentencePieceTokenizer
 
 pytest.importorskip("flashlight.lib.text.decoder")
@@ -61,6 +62,21 @@ def test_a_kenlm_model_overrules_a_slight_acoustic_preference(tokenizer, tmp_pat
     frames = spell(tokenizer, "the") + [{"▁mat": 0.45, "▁s": 0.45}, {}, {"at": 0.45}, {}]
     assert decode(tokenizer, frames, tmp_path) == "the mat"  # the "at" frame is likelier blank than "at"
     assert decode(tokenizer, frames, tmp_path, lm=str(tmp_path / "lm.arpa"), lm_weight=1.0) == "the sat"
+
+
+@pytest.mark.skipif(not irstlm_installed(), reason="IRSTLM is needed (apt-get install irstlm)")
+def test_an_ngram_estimated_by_asrbench_steers_the_search(tokenizer, tmp_path):
+    (tmp_path / "words.txt").write_text("the mat sat\n")
+    lm = build_arpa(["the sat"] * 10 + ["the mat"], tmp_path / "lm.arpa", order=2)
+    # "the", then "mat" and "sat" nearly tied ("▁mat" against "▁s" "at"): the acoustics lean to "mat".
+    frames = spell(tokenizer, "the") + [{"▁mat": 0.45, "▁s": 0.45}, {}, {"at": 0.45}, {}]
+    assert decode(tokenizer, frames, tmp_path) == "the mat"
+    assert decode(tokenizer, frames, tmp_path, lm=str(lm), lm_weight=1.0) == "the sat"
+
+
+def test_a_missing_lm_is_named(tmp_path):
+    with pytest.raises(FileNotFoundError, match="missing.arpa.*asrbench ngram"):
+        LexiconSearch(str(tmp_path / "words.txt"), lm=str(tmp_path / "missing.arpa"))
 
 
 def test_a_missing_word_list_is_named(tokenizer, tmp_path):

@@ -15,13 +15,17 @@ IRSTLM_HOME = Path(os.environ.get("IRSTLM", "/usr/lib/irstlm"))
 SMOOTHING = ("witten-bell", "shift-beta", "improved-shift-beta", "stupid-backoff")
 
 
+def irstlm_installed() -> bool:
+    folder = IRSTLM_HOME / "bin"
+    return (folder / "build-lm.sh").is_file() and (folder / "compile-lm").is_file()
+
+
 def irstlm_bin() -> Path:
     """The folder of IRSTLM's tools; a clear error when the Debian package is missing."""
-    folder = IRSTLM_HOME / "bin"
-    if not (folder / "build-lm.sh").is_file() or not (folder / "compile-lm").is_file():
-        raise FileNotFoundError(f"IRSTLM not found in {folder} (build-lm.sh, compile-lm): "
+    if not irstlm_installed():
+        raise FileNotFoundError(f"IRSTLM not found in {IRSTLM_HOME / 'bin'} (build-lm.sh, compile-lm): "
                                 "apt-get install irstlm, or set IRSTLM to its install prefix")
-    return folder
+    return IRSTLM_HOME / "bin"
 
 
 def build_arpa(sentences: list[str], output: str | Path, order: int = 3,

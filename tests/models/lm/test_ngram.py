@@ -1,15 +1,11 @@
-import math
-
 import pytest
-import torch
 
 from asrbench.models.lm import ngram
 from asrbench.models.lm.ngram import arpa_counts, build_arpa
 
 TEXT = ["the cat sat", "the mat sat", "a cat sat on the mat", "the cat sat"]
 
-needs_irstlm = pytest.mark.skipif(not (ngram.IRSTLM_HOME / "bin" / "build-lm.sh").is_file(),
-                                  reason="IRSTLM is needed (apt-get install irstlm)")
+needs_irstlm = pytest.mark.skipif(not ngram.irstlm_installed(), reason="IRSTLM is needed (apt-get install irstlm)")
 
 
 def read_arpa(path) -> dict[tuple[str, ...], tuple[float, float]]:
@@ -58,35 +54,6 @@ def test_counts_are_the_distinct_ngrams_of_the_text_within_sentences(tmp_path):
     assert arpa_counts(path) == {1: len(words | {"<unk>"}), 2: len(bigrams)}
     assert {g for g in read_arpa(path) if len(g) == 2} == bigrams  # none across sentences ("</s> <s>")
     assert not (tmp_path / "lm.arpa.partial").exists()
-
-
-@needs_irstlm
-def test_an_estimated_ngram_steers_the_lexicon_search(tmp_path):
-    pytest.importorskip("flashlight.lib.text.decoder")
-    from asrbench.decoding.lexicon import LexiconSearch
-    from asrbench.text.tokenizer import SentencePieceTokenizer
-
-    tokenizer = SentencePieceTokenizer.train(["the mat sat the cat"] * 20, vocab_size=40, model_type="bpe")
-    (tmp_path / "words.txt").write_text("the mat sat\n")
-    lm = build_arpa(["the sat"] * 10 + ["the mat"], tmp_path / "lm.arpa", order=2)
-    blank = tokenizer.vocab_size
-    # "the", then "mat" and "sat" nearly tied ("▁mat" against "▁s" "at"): the acoustics lean to "mat".
-    frames = [{"▁the": 0.9}, {}, {"▁mat": 0.45, "▁s": 0.45}, {}, {"at": 0.45}, {}]
-    log_probs = torch.full((1, len(frames), blank + 1), math.log(1e-6))
-    for t, frame in enumerate(frames):
-        for piece, p in frame.items():
-            log_probs[0, t, tokenizer.sp.piece_to_id(piece)] = math.log(p)
-        log_probs[0, t, blank] = math.log(max(1e-6, 1 - sum(frame.values())))
-
-    def decode(**kwargs) -> str:
-        search = LexiconSearch(str(tmp_path / "words.txt"), **kwargs)
-        search.bind(tokenizer)
-        return tokenizer.decode(search(log_probs, torch.tensor([len(frames)]))[0].tokens)
-
-    assert decode() == "the mat"
-    assert decode(lm=str(lm), lm_weight=1.0) == "the sat"
-    with pytest.raises(FileNotFoundError, match="missing.arpa.*asrbench ngram"):
-        decode(lm=str(tmp_path / "missing.arpa"))
 
 
 def test_a_missing_irstlm_is_named(tmp_path, monkeypatch):
