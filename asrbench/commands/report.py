@@ -37,6 +37,10 @@ def app(cfg: DictConfig) -> None:
     plotted = plot_wer_latency(rows, out / "wer_vs_latency.png", title=", ".join(Path(d).name for d in dirs))
     print_report(rows)
     skipped = sum(r["status"] == "ok" for r in rows) - plotted
+    if not plotted:
+        print(f"wrote {out}/report.md, report.csv and report.tex; no plot, since no run has a bench latency "
+              "(`python -m asrbench bench CHECKPOINT` measures one)")
+        return
     note = f" ({skipped} finished run(s) without a bench latency are not plotted)" if skipped else ""
     print(f"wrote {out}/report.md, report.csv, report.tex and wer_vs_latency.png{note}")
 

@@ -11,6 +11,7 @@ import time
 import torch
 
 from asrbench.decoding.hypothesis import Hypothesis
+from asrbench.decoding.ngram_fusion import NgramFusion
 from asrbench.decoding.protocol import AutoregressiveHead
 from asrbench.decoding.scorers import PrefixScorer
 
@@ -28,7 +29,7 @@ def length_normalised(score: float, length: int, length_penalty: float | None) -
 def beam_search(head: AutoregressiveHead, enc: torch.Tensor, enc_lens: torch.Tensor, beam_size: int = 1,
                 max_length: int | list[int] = 224, length_penalty: float | None = None,
                 scorer: PrefixScorer | None = None, scorer_weight: float = 0.0,
-                prompt: torch.Tensor | None = None) -> list[Hypothesis]:
+                prompt: torch.Tensor | None = None, fusion: NgramFusion | None = None) -> list[Hypothesis]:
     """Return the best hypothesis of each utterance.
 
     Each step keeps the ``beam_size`` best unfinished expansions per utterance; expansions that choose
@@ -37,6 +38,7 @@ def beam_search(head: AutoregressiveHead, enc: torch.Tensor, enc_lens: torch.Ten
     beams added; the best is chosen by ``length_normalised`` score. With ``scorer`` (joint CTC/attention)
     the top ``1.5 * beam`` attention tokens are rescored as ``(1 - w) * attention + w * scorer``.
     ``prompt`` (B, P) replaces the head's own start tokens, e.g. to put previous text before them.
+    ``fusion`` adds a word n-gram's score to each hypothesis as it completes words (shallow fusion).
     """
     start_time = time.perf_counter()
     batch, k = enc.shape[0], beam_size
@@ -49,6 +51,7 @@ def beam_search(head: AutoregressiveHead, enc: torch.Tensor, enc_lens: torch.Ten
     scores[:, 0] = 0.0  # the k beams start identical: expand only the first one at step 0
     histories: list[list[int]] = [[] for _ in range(batch * k)]
     scorer_state = scorer.start(enc, enc_lens, rows) if scorer is not None and scorer_weight > 0 else None
+    fusion_state = fusion.start(batch * k) if fusion is not None else None
     finished: list[list[tuple[float, list[int]]]] = [[] for _ in range(batch)]
     done = [False] * batch
     limits = [max_length] * batch if isinstance(max_length, int) else list(max_length)
@@ -56,7 +59,7 @@ def beam_search(head: AutoregressiveHead, enc: torch.Tensor, enc_lens: torch.Ten
     for step in range(max(limits)):
         for b in range(batch):
             if not done[b] and step >= limits[b]:  # a shorter limit than the batch's longest: stop it here
-                finished[b] += _best_unfinished(scores, histories, b, k)[: k - len(finished[b])]
+                finished[b] += _best_unfinished(scores, histories, b, k, fusion, fusion_state)[: k - len(finished[b])]
                 done[b] = True
         if all(done):
             break
@@ -70,6 +73,8 @@ def beam_search(head: AutoregressiveHead, enc: torch.Tensor, enc_lens: torch.Ten
             first_token_seconds = time.perf_counter() - start_time
         if scorer_state is not None:
             log_probs, scorer_state = _joint_scores(scorer, scorer_state, log_probs, scorer_weight, k, head.eos_id)
+        if fusion_state is not None:
+            log_probs = fusion.fuse(fusion_state, log_probs, head.eos_id)
         vocab = log_probs.shape[-1]
         candidates = (scores[..., None] + log_probs.view(batch, k, vocab)).view(batch, k * vocab)
         top_scores, top_index = candidates.topk(min(2 * k, k * vocab), dim=-1)
@@ -96,21 +101,26 @@ def beam_search(head: AutoregressiveHead, enc: torch.Tensor, enc_lens: torch.Ten
         state = head.reorder(state, index)
         if scorer_state is not None:
             scorer_state = scorer.select(scorer_state, index, new_tokens)
+        if fusion_state is not None:
+            fusion_state = fusion.select(fusion_state, index, new_tokens)
         tokens = new_tokens[:, None]
     hyps = []
     for b in range(batch):
         pool = list(finished[b])
         if not done[b]:  # utterances that hit max_length: take their best partial beams
-            pool += _best_unfinished(scores, histories, b, k)[: max(0, k - len(pool))]
+            pool += _best_unfinished(scores, histories, b, k, fusion, fusion_state)[: max(0, k - len(pool))]
         score, best = max(pool, key=lambda c: length_normalised(c[0], len(c[1]), length_penalty),
                           default=(NEG_INF, []))
         hyps.append(Hypothesis(tokens=list(best), score=score, timings={"first_token_seconds": first_token_seconds}))
     return hyps
 
 
-def _best_unfinished(scores: torch.Tensor, histories: list[list[int]], b: int, k: int) -> list[tuple[float, list[int]]]:
-    """Utterance ``b``'s live beams as (score, tokens), best first."""
-    live = [(float(scores[b, j]), histories[b * k + j]) for j in range(k) if scores[b, j] > NEG_INF]
+def _best_unfinished(scores: torch.Tensor, histories: list[list[int]], b: int, k: int,
+                     fusion: NgramFusion | None = None, fusion_state=None) -> list[tuple[float, list[int]]]:
+    """Utterance ``b``'s live beams as (score, tokens), best first; with ``fusion``, scored as ended here."""
+    rows = [b * k + j for j in range(k) if scores[b, j] > NEG_INF]
+    ends = fusion.finish([fusion_state[row] for row in rows]) if fusion_state is not None else [0.0] * len(rows)
+    live = [(float(scores.view(-1)[row]) + end, histories[row]) for row, end in zip(rows, ends, strict=True)]
     return sorted(live, key=lambda c: c[0], reverse=True)
 
 

@@ -19,8 +19,10 @@ def pareto_front(points: list[tuple[float, float]]) -> list[int]:
 
 
 def plot_wer_latency(rows: list[dict], path: str | Path, title: str = "") -> int:
-    """Plot finished runs that have a batch-1 latency; returns how many points were drawn."""
+    """Plot finished runs that have a batch-1 latency; returns how many points were drawn (0: no file)."""
     rows = [r for r in rows if r["status"] == "ok" and r["wer"] is not None and r["latency_p50_ms"] is not None]
+    if not rows:
+        return 0
     fig, ax = plt.subplots(figsize=(7, 4.5))
     points = [(r["latency_p50_ms"], r["wer"]) for r in rows]
     front = pareto_front(points)

@@ -39,12 +39,18 @@ class ASRModel(nn.Module):
         return hyps
 
     def decoding_options(self, options: DecodingOptions | None) -> DecodingOptions:
-        """``options`` made ready for this model: a lexicon search spells its words with this tokenizer."""
+        """``options`` made ready for this model: a lexicon search spells its words with this tokenizer, an
+        n-gram fusion learns which of its tokens start words."""
         options = options or DecodingOptions()
         if options.lexicon is not None:
             if not getattr(self.head, "accepts_lexicon", False):
                 raise ValueError(f"decoding=lexicon is a CTC search; {type(self.head).__name__} cannot use it")
             options.lexicon.bind(self.tokenizer)
+        if options.ngram is not None:
+            if not hasattr(self.head, "step"):
+                raise ValueError(f"decoding.ngram fuses an n-gram into the autoregressive search; "
+                                 f"{type(self.head).__name__} has none (CTC heads: decoding=lexicon_ngram)")
+            options.ngram.bind(self.tokenizer)
         return options
 
     def num_parameters(self, trainable_only: bool = False) -> int:

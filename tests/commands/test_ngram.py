@@ -21,7 +21,8 @@ def test_writes_the_arpa_lm_it_reports(tmp_path):
     assert out.returncode == 0, out.stderr
     assert arpa_counts(tmp_path / "lm" / "two.arpa") == {1: 7, 2: 7}  # <s> <s>, <s> the, the cat/mat, ...
     assert "7 2-grams" in out.stdout
-    assert f"decoding.lexicon.lm={tmp_path / 'lm' / 'two.arpa'}" in out.stdout  # the eval hint names it
+    for option in ("decoding.lexicon.lm", "decoding.ngram.lm"):  # the eval hints name it
+        assert f"{option}={tmp_path / 'lm' / 'two.arpa'}" in out.stdout
 
 
 def test_missing_text_is_named_without_a_traceback(tmp_path):

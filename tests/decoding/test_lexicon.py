@@ -6,15 +6,8 @@ import torch
 from asrbench.decoding.ctc import ctc_greedy
 from asrbench.decoding.lexicon import LexiconSearch
 from asrbench.models.lm.ngram import build_arpa, irstlm_installed
-from asrbench.text.tokenizer import SentencePieceTokenizer
 
 pytest.importorskip("flashlight.lib.text.decoder")
-
-
-@pytest.fixture(scope="module")
-def tokenizer() -> SentencePieceTokenizer:
-    # Pieces: ▁the ▁mat ▁cat ▁s at (and the single characters).
-    return SentencePieceTokenizer.train(["the mat sat the cat"] * 20, vocab_size=40, model_type="bpe")
 
 
 def emissions(tokenizer, frames: list[dict[str, float]]) -> torch.Tensor:
@@ -52,16 +45,11 @@ def test_only_lexicon_words_come_out(tokenizer, tmp_path):
     assert decode(tokenizer, frames, tmp_path) == "the mat"
 
 
-def test_a_kenlm_model_overrules_a_slight_acoustic_preference(tokenizer, tmp_path):
+def test_a_kenlm_model_overrules_a_slight_acoustic_preference(tokenizer, bigram_arpa, tmp_path):
     (tmp_path / "words.txt").write_text("the mat sat\n")
-    # After "the", "sat" is ten times likelier than "mat".
-    (tmp_path / "lm.arpa").write_text(
-        "\\data\\\nngram 1=6\nngram 2=3\n\n\\1-grams:\n-1.0\t<s>\t-0.3\n-1.0\t</s>\n-3.0\t<unk>\n"
-        "-0.7\tthe\t-0.3\n-2.0\tmat\n-2.0\tsat\n\n\\2-grams:\n-0.1\t<s> the\n-0.3\tthe sat\n-1.3\tthe mat\n"
-        "\n\\end\\\n")
     frames = spell(tokenizer, "the") + [{"▁mat": 0.45, "▁s": 0.45}, {}, {"at": 0.45}, {}]
     assert decode(tokenizer, frames, tmp_path) == "the mat"  # the "at" frame is likelier blank than "at"
-    assert decode(tokenizer, frames, tmp_path, lm=str(tmp_path / "lm.arpa"), lm_weight=1.0) == "the sat"
+    assert decode(tokenizer, frames, tmp_path, lm=str(bigram_arpa), lm_weight=1.0) == "the sat"
 
 
 @pytest.mark.skipif(not irstlm_installed(), reason="IRSTLM is needed (apt-get install irstlm)")

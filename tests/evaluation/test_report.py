@@ -78,6 +78,9 @@ def test_plot_marks_points_and_writes_png(tmp_path):
     rows = collect([fake_sweep(tmp_path / "sweep")])
     assert plot_wer_latency(rows, tmp_path / "plot.png") == 3
     assert (tmp_path / "plot.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    for row in rows:  # eval runs measure no batch-1 latency: nothing to plot, no empty axes written
+        row["latency_p50_ms"] = None
+    assert plot_wer_latency(rows, tmp_path / "none.png") == 0 and not (tmp_path / "none.png").exists()
 
 
 def test_caption_warns_when_runs_are_not_comparable(tmp_path):

@@ -83,5 +83,5 @@ class AEDHead(nn.Module):
             prompt = [self.context_token, *options.context[-room:], *self.prompt]
         max_length = options.max_lengths(enc_lens, cap=self.decoder.positional_embedding.shape[0] - len(prompt))
         return beam_search(self, enc, enc_lens, options.beam_size, max_length, options.length_penalty,
-                           scorer=scorer, scorer_weight=ctc_weight,
+                           scorer=scorer, scorer_weight=ctc_weight, fusion=options.ngram,
                            prompt=torch.tensor(prompt, device=enc.device).expand(enc.shape[0], -1))

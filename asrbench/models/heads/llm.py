@@ -227,7 +227,7 @@ class LLMHead(nn.Module):
         if self.lm.max_positions:
             room = (self.lm.max_positions - self.text_start(speech.lengths)).tolist()
         hyps = beam_search(_WithSpeech(self, speech), enc, enc_lens, options.beam_size,
-                           options.max_lengths(enc_lens, room), options.length_penalty)
+                           options.max_lengths(enc_lens, room), options.length_penalty, fusion=options.ngram)
         for hyp in hyps:  # first-token latency still covers the adapter, which now runs before the search
             hyp.timings["first_token_seconds"] += adapter_seconds
         return hyps

@@ -3,6 +3,7 @@ from dataclasses import dataclass
 import torch
 
 from asrbench.decoding.lexicon import LexiconSearch
+from asrbench.decoding.ngram_fusion import NgramFusion
 
 
 @dataclass
@@ -16,6 +17,7 @@ class DecodingOptions:
     ctc_weight: float | None = None  # joint CTC/attention scoring; None uses the head's training weight
     context: list[int] | None = None  # previous text (token ids), for heads trained with a context prompt
     lexicon: LexiconSearch | None = None  # CTC: beam search over a word list (+ KenLM), conf/decoding/lexicon.yaml
+    ngram: NgramFusion | None = None  # AED/LLM: word n-gram shallow fusion, conf/decoding/ngram_fusion.yaml
 
     def max_lengths(self, enc_lens: torch.Tensor, cap: int | list[int] | None = None) -> list[int]:
         """Each utterance's output-token limit: ``max_length_ratio`` x its own encoder frames (not the

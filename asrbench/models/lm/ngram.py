@@ -69,7 +69,7 @@ def run(command: list[str], env: dict[str, str]) -> None:
 def arpa_counts(path: str | Path) -> dict[int, int]:
     """The n-gram counts of an ARPA file's ``\\data\\`` header: {order: number of n-grams}."""
     counts = {}
-    with open(path, encoding="utf-8") as f:
+    with open(path, encoding="utf-8", errors="replace") as f:  # a binary KenLM file gets the error below
         for line in f:
             if line.startswith("ngram "):
                 order, number = line[len("ngram "):].split("=")
@@ -79,3 +79,20 @@ def arpa_counts(path: str | Path) -> dict[int, int]:
     if not counts:
         raise ValueError(f"{path} is not an ARPA file (no \\data\\ header)")
     return counts
+
+
+def arpa_vocabulary(path: str | Path) -> list[str]:
+    """The words of an ARPA file (its 1-grams, ``<s>``, ``</s>`` and ``<unk>`` included), in file order."""
+    arpa_counts(path)  # the header check
+    words, in_unigrams = [], False
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("\\1-grams:"):
+                in_unigrams = True
+            elif in_unigrams:
+                if line.startswith("\\"):
+                    break
+                fields = line.split()  # log10 P, word, optional back-off weight
+                if len(fields) >= 2:
+                    words.append(fields[1])
+    return words

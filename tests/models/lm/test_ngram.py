@@ -1,7 +1,7 @@
 import pytest
 
 from asrbench.models.lm import ngram
-from asrbench.models.lm.ngram import arpa_counts, build_arpa
+from asrbench.models.lm.ngram import arpa_counts, arpa_vocabulary, build_arpa
 
 TEXT = ["the cat sat", "the mat sat", "a cat sat on the mat", "the cat sat"]
 
@@ -52,6 +52,7 @@ def test_counts_are_the_distinct_ngrams_of_the_text_within_sentences(tmp_path):
     bigrams = {tuple(s[i:i + 2]) for s in sentences for i in range(len(s) - 1)}
     bigrams.add(("<s>", "<s>"))  # the stream's padding, see above
     assert arpa_counts(path) == {1: len(words | {"<unk>"}), 2: len(bigrams)}
+    assert sorted(arpa_vocabulary(path)) == sorted(words | {"<unk>"})
     assert {g for g in read_arpa(path) if len(g) == 2} == bigrams  # none across sentences ("</s> <s>")
     assert not (tmp_path / "lm.arpa.partial").exists()
 
