@@ -4,11 +4,11 @@
 # (paired) with the frozen-LM run of experiments/llm_ctc (its committed evidence when runs/ lacks it) and
 # with the path its own LM reads.
 #   bash experiments/llm_ctc_finetune/run.sh   # about 50 min a run on a 2-core CPU (+35-58 min to pretrain the LM when missing)
-# FINETUNES="full" picks the modes (default: full lora).
+# FINETUNES="full" picks the modes (default: full lora; FINETUNES="" none), then the frozen-LM control on the same stem.
 source "$(dirname "$0")/../common.sh"
 OUT=experiments/llm_ctc_finetune/results
 mkdir -p "$OUT"
-for mode in ${FINETUNES:-full lora}; do
+for mode in ${FINETUNES-full lora}; do
   RUN=runs/llm_ctc_$mode
   "$PY" -m asrbench train experiment=compare_heads model=llm_ctc model.lm.finetune="$mode" \
       hydra.run.dir="$RUN" resume=true
@@ -18,4 +18,15 @@ for mode in ${FINETUNES:-full lora}; do
   "$PY" experiments/llm_ctc/read_path.py "$(ls "$RUN"/checkpoints/best-*.ckpt | head -1)" "$RUN/read_path"
   compare_with "${mode}_vs_own_read_path" "$RUN/read_path" "$RUN/read_path" "$RUN" "$OUT"
   mkdir -p "$OUT/read_path_$mode" && cp "$RUN"/read_path/{metrics.json,hyps.jsonl} "$OUT/read_path_$mode/"
+done
+# The control: the frozen LM on the 32-channel stem that the full and LoRA runs share (experiments/llm_ctc's
+# frozen run had 64 channels). FINETUNES="" runs only this.
+RUN=runs/llm_ctc_frozen32
+"$PY" -m asrbench train experiment=compare_heads model=llm_ctc hydra.run.dir="$RUN" resume=true
+copy_evidence "$RUN" "$OUT/llm_ctc_frozen32"
+"$PY" experiments/llm_ctc/read_path.py "$(ls "$RUN"/checkpoints/best-*.ckpt | head -1)" "$RUN/read_path"
+mkdir -p "$OUT/read_path_frozen32" && cp "$RUN"/read_path/{metrics.json,hyps.jsonl} "$OUT/read_path_frozen32/"
+compare_with frozen32_vs_frozen64 runs/llm_ctc experiments/llm_ctc/results/llm_ctc "$RUN" "$OUT"
+for mode in full lora; do
+  compare_with "${mode}_vs_frozen32" "$RUN" "$OUT/llm_ctc_frozen32" "runs/llm_ctc_$mode" "$OUT"
 done

@@ -211,7 +211,7 @@ def test_vocabulary_adapters_are_bounded_by_their_collapsed_speech_tokens(lm_spe
     assert head.speech(enc, enc_lens).lengths.tolist() == [0, 0, 0]
 
     limits = []  # decoding is limited by each utterance's room left in the LM, not by its query count
-    monkeypatch.setattr(llm, "beam_search", lambda *args: limits.append(args[4]) or [])
+    monkeypatch.setattr(llm, "beam_search", lambda *args, **kwargs: limits.append(args[4]) or [])
     options = DecodingOptions(max_length=10 * room, max_length_ratio=10 * room)
     head.decode(enc, enc_lens, options)
     with torch.no_grad():
