@@ -51,4 +51,6 @@ fi
 "$PY" -m asrbench eval -m checkpoint="$CKPT" data.test_manifest="$DATA/dev.jsonl" decoding=ngram_fusion \
     decoding.beam_size=8,16 decoding.ctc_weight=0.0,0.3,0.5 hydra.sweep.dir="$WORK/dev_search" \
     'hydra.sweep.subdir=beam${decoding.beam_size}_ctc${decoding.ctc_weight}'
+"$PY" -m asrbench eval -m checkpoint="$CKPT" data.test_manifest="$DATA/dev.jsonl" decoding=ngram_fusion \
+    decoding.length_penalty=0.5,1.0 hydra.sweep.dir="$WORK/dev_search" 'hydra.sweep.subdir=lp${decoding.length_penalty}'
 "$PY" -m asrbench report "$WORK/dev_search" output_dir="$OUT/dev_search"

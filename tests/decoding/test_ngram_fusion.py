@@ -29,8 +29,8 @@ def test_each_word_is_scored_once_when_the_next_one_starts_or_at_eos(kind, token
     fusion.bind(tokenizer)
     tokens = [*tokenizer.encode("the sat"), EOS]
     added = fusion_scores(fusion, tokens)
-    # log10 P(the | <s>) = -0.1 when "sat" starts; P(sat | the) = -0.3 and P(</s> | sat) = -1.0 (back-off
-    # weight 0 times the unigram) at EOS; tokens inside a word add nothing.
+    # log10 P(the | <s>) = -0.1 when "sat" starts; P(sat | the) = -0.3 and P(</s> | sat) = -1.0 (no "sat </s>"
+    # bigram and no back-off weight for "sat": the unigram) at EOS; tokens inside a word add nothing.
     word_start = 1 if kind == "sentencepiece" else 3  # "▁s" of "▁the ▁s at"; the space of "t h e _ s a t"
     expected = [0.0] * len(tokens)
     expected[word_start] = 0.5 * LN_10 * -0.1 + 0.25
