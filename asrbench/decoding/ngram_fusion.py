@@ -65,7 +65,8 @@ class NgramFusion:
                              f"not {type(tokenizer).__name__}")
         self.token_text = [tokenizer.piece(i).replace("▁", " ") if i >= 3 else ""  # 0-2: <unk> <s> </s>
                            for i in range(tokenizer.vocab_size)]
-        self.starts_word = torch.tensor([text.startswith(" ") for text in self.token_text])
+        self.word_starts = [text.startswith(" ") for text in self.token_text]  # for the per-row loops
+        self.word_start_mask = torch.tensor(self.word_starts)  # for the (N, V) sum
         self.leaving_costs = functools.lru_cache(maxsize=16384)(self._leaving_costs)
         self.tokenizer = tokenizer
 
@@ -83,7 +84,7 @@ class NgramFusion:
         leaving = torch.stack([self.leaving_costs(history.partial) for history in histories])
         device = log_probs.device
         # where, not a product: a word that ends outside the LM scores -inf with oov_score=-inf
-        completed = torch.where(self.starts_word.to(device), torch.tensor(word_scores, device=device)[:, None], 0.0)
+        completed = torch.where(self.word_start_mask.to(device), torch.tensor(word_scores, device=device)[:, None], 0.0)
         fused = log_probs + completed + leaving.to(device)
         fused[:, eos_id] = log_probs[:, eos_id] + torch.tensor(end_scores, device=device)
         return fused
@@ -106,7 +107,7 @@ class NgramFusion:
         selected = []
         for row, token in zip(index.tolist(), tokens.tolist(), strict=True):
             history, text = histories[row], self.token_text[token]
-            if self.starts_word[token]:
+            if self.word_starts[token]:
                 state = self._score_word(history)[0] if history.partial else history.lm_state
                 selected.append(WordHistory(state, text[1:]))
             else:
@@ -128,7 +129,7 @@ class NgramFusion:
         """(V,) ``oov_score`` for each token with which the word after ``partial`` leaves the vocabulary."""
         inside = partial in self.prefixes
         costs = []
-        for text, starts in zip(self.token_text, self.starts_word.tolist(), strict=True):
+        for text, starts in zip(self.token_text, self.word_starts, strict=True):
             word = text[1:] if starts else partial + text
             costs.append(self.oov_score if (starts or inside) and word not in self.prefixes else 0.0)
         return torch.tensor(costs)
