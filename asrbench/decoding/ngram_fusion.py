@@ -2,7 +2,7 @@
 
 import functools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +14,12 @@ from asrbench.text.tokenizer import CharTokenizer, SentencePieceTokenizer, Token
 LN_10 = math.log(10)
 
 
-@dataclass(frozen=True)
+@dataclass
 class WordHistory:
     lm_state: Any  # KenLM's state after the hypothesis's completed words
     partial: str  # the letters of the word it is spelling
+    # KenLM's state and the score once ``partial`` is complete: asked by ``fuse``, reused by ``select``
+    completed: tuple[Any, float] | None = field(default=None, compare=False, repr=False)
 
 
 class NgramFusion:
@@ -118,12 +120,15 @@ class NgramFusion:
         """KenLM's state after the history's partial word, and the word's weighted score: ``weight * ln P``
         for an LM word, ``oov_score`` for a beginning of LM words that ends there, nothing for a word
         that already paid ``oov_score`` when it left the vocabulary."""
-        index = self.word_index.get(history.partial)
-        if index is None:
-            state = self.kenlm.score(history.lm_state, 0)[0]
-            return state, self.oov_score if history.partial in self.prefixes else 0.0
-        state, log10_prob = self.kenlm.score(history.lm_state, index)
-        return state, self.weight * LN_10 * log10_prob
+        if history.completed is None:
+            index = self.word_index.get(history.partial)
+            if index is None:
+                state = self.kenlm.score(history.lm_state, 0)[0]
+                history.completed = state, self.oov_score if history.partial in self.prefixes else 0.0
+            else:
+                state, log10_prob = self.kenlm.score(history.lm_state, index)
+                history.completed = state, self.weight * LN_10 * log10_prob
+        return history.completed
 
     def _leaving_costs(self, partial: str) -> torch.Tensor:
         """(V,) ``oov_score`` for each token with which the word after ``partial`` leaves the vocabulary."""

@@ -1,5 +1,6 @@
 import numpy as np
 import torch
+import torchaudio
 
 from asrbench.audio.features import LogMel
 
@@ -66,8 +67,6 @@ def test_padding_does_not_change_an_utterance():
 
 
 def test_specaugment_only_in_training():
-    import torchaudio
-
     frontend = LogMel(specaugment=torchaudio.transforms.SpecAugment(2, 20, 2, 10, zero_masking=True))
     audio = torch.from_numpy(speech_like(2.0, 3))[None]
     lengths = torch.tensor([audio.shape[1]])
@@ -77,3 +76,30 @@ def test_specaugment_only_in_training():
     frontend.train()
     torch.manual_seed(0)
     assert not torch.equal(frontend(audio, lengths)[0], clean)
+
+
+def test_mean_norm_removes_each_bins_utterance_mean_over_valid_frames():
+    short, long = speech_like(1.0, 4), speech_like(2.0, 5)
+    batch = torch.zeros(2, len(long))
+    batch[0, : len(short)], batch[1] = torch.from_numpy(short), torch.from_numpy(long)
+    lens = torch.tensor([len(short), len(long)])
+    plain, lengths = LogMel().eval()(batch, lens)
+    normed, _ = LogMel(mean_norm=True).eval()(batch, lens)
+    for row, n in enumerate(lengths.tolist()):
+        expected = plain[row, :, :n] - plain[row, :, :n].mean(-1, keepdim=True)
+        torch.testing.assert_close(normed[row, :, :n], expected, atol=1e-5, rtol=0)
+        assert normed[row, :, :n].mean(-1).abs().max() < 1e-5
+        assert torch.all(normed[row, :, n:] == 0)  # padding stays neutral for the stem and SpecAugment's zeros
+
+
+def test_mean_norm_cancels_a_fixed_colouring_of_the_voice():
+    audio = torch.from_numpy(speech_like(1.5, 6))[None]
+    lens = torch.tensor([audio.shape[1]])
+    # a fixed filter (a different channel or vocal tract) multiplies each bin's power by a constant,
+    # which log-Mel turns into a per-bin offset: mean normalisation removes it, the plain features keep it
+    coloured = torchaudio.functional.lfilter(audio, torch.tensor([1.0, -0.9]), torch.tensor([1.0, 0.0]), clamp=False)
+    coloured = coloured / coloured.abs().max() * audio.abs().max()
+    plain, normed = LogMel().eval(), LogMel(mean_norm=True).eval()
+    plain_gap = (plain(audio, lens)[0] - plain(coloured, lens)[0]).abs().mean()
+    normed_gap = (normed(audio, lens)[0] - normed(coloured, lens)[0]).abs().mean()
+    assert normed_gap < 0.2 * plain_gap, (float(normed_gap), float(plain_gap))
