@@ -32,7 +32,8 @@ log = logging.getLogger(__name__)
 # What a resumed run may change: how long, where and how it runs, not what it trains.
 RESUMABLE_CHANGES = ("resume", "overwrite", "evaluate", "threads", "bench", "decoding", "checkpoint_every_n_steps",
                      "trainer.max_epochs", "trainer.max_steps", "trainer.accelerator", "trainer.devices",
-                     "trainer.num_nodes", "trainer.strategy", "trainer.precision", "data.num_workers")
+                     "trainer.num_nodes", "trainer.strategy", "trainer.precision", "data.num_workers",
+                     "optim.fused")
 
 
 def ensure_corpus(cfg: DictConfig) -> None:

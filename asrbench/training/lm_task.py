@@ -137,7 +137,7 @@ class LMTask(L.LightningModule):
 
     def configure_optimizers(self) -> dict:
         opt = self.optim
-        optimizer = build_adamw(self.model, opt)
+        optimizer = build_adamw(self.model, opt, self.trainer.precision)
         total = int(self.trainer.estimated_stepping_batches)
         warmup = min(opt["warmup_steps"], max(1, total // 5))
         scheduler = build_scheduler(optimizer, opt["schedule"], total, warmup, opt.get("final_lr_ratio", 0.01))

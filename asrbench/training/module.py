@@ -62,7 +62,7 @@ class ASRTask(L.LightningModule):
 
     def configure_optimizers(self) -> dict:
         opt = self.optim
-        optimizer = build_adamw(self.model, opt)
+        optimizer = build_adamw(self.model, opt, self.trainer.precision)
         self.schedule = WarmupSchedule(opt["schedule"], opt["warmup_steps"], opt.get("final_lr_ratio", 0.01))
         scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, self.schedule)
         return {"optimizer": optimizer, "lr_scheduler": {"scheduler": scheduler, "interval": "step"}}

@@ -5,12 +5,18 @@ import math
 import torch
 
 
-def build_adamw(model: torch.nn.Module, optim: dict) -> torch.optim.AdamW:
-    """AdamW over the trainable parameters; weight decay on matrices only, not on biases and norms."""
+def build_adamw(model: torch.nn.Module, optim: dict, precision: str = "32-true") -> torch.optim.AdamW:
+    """AdamW over the trainable parameters; weight decay on matrices only, not on biases and norms.
+
+    ``optim.fused`` updates all parameters in one kernel (CPU and GPU). Not under fp16 AMP (``precision``
+    ``16-mixed``): Lightning's gradient scaler must unscale gradients before clipping, which a fused
+    optimiser does inside its step.
+    """
     params = [p for p in model.parameters() if p.requires_grad]
     groups = [{"params": [p for p in params if p.ndim >= 2], "weight_decay": optim["weight_decay"]},
               {"params": [p for p in params if p.ndim < 2], "weight_decay": 0.0}]
-    return torch.optim.AdamW(groups, lr=optim["lr"], betas=tuple(optim["betas"]))
+    fused = bool(optim.get("fused", False)) and str(precision) != "16-mixed"
+    return torch.optim.AdamW(groups, lr=optim["lr"], betas=tuple(optim["betas"]), fused=fused)
 
 
 class WarmupSchedule:
