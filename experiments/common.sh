@@ -27,6 +27,12 @@ copy_evidence() {  # copy_evidence RUN_DIR OUT_DIR
   cp "$1/logs/metrics.csv" "$2/training_log.csv"
 }
 
+# experiments/lm_ngram's test hypotheses of the demo-config CTC run with the word 4-gram in its word search
+# (decoding=lexicon_ngram, 25.63%), as a run folder that `compare` reads.
+ctc_lexicon_ngram_run() {  # ctc_lexicon_ngram_run DIR
+  mkdir -p "$1" && cp experiments/lm_ngram/results/hyps_test.jsonl "$1/hyps.jsonl"
+}
+
 # Paired comparison of RUN against a baseline run, or against its committed evidence when the run is absent;
 # writes OUT/compare_NAME.{json,txt}.
 compare_with() {  # compare_with NAME BASELINE_RUN EVIDENCE_DIR RUN OUT

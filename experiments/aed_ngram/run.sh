@@ -35,7 +35,7 @@ compare_with fusion_vs_beam "$WORK/test/beam" "$OUT/beam" "$WORK/test/ngram_fusi
 compare_with fusion_vs_greedy "$RUN" experiments/stem_width/results/aed32 "$WORK/test/ngram_fusion" "$OUT"
 # Both heads with the same 4-gram: the demo-config CTC run's word search (experiments/lm_ngram's hypotheses)
 CTC_NGRAM=$WORK/ctc_lexicon_ngram
-mkdir -p "$CTC_NGRAM" && cp experiments/lm_ngram/results/hyps_test.jsonl "$CTC_NGRAM/hyps.jsonl"
+ctc_lexicon_ngram_run "$CTC_NGRAM"
 compare_with fusion_vs_ctc_lexicon_ngram "$CTC_NGRAM" "$CTC_NGRAM" "$WORK/test/ngram_fusion" "$OUT"
 # The LLM head (experiments/llm_ctc_finetune's fully fine-tuned run), dev only: beam 8 alone and with fusion
 LLM_RUN=runs/llm_ctc_full

@@ -15,6 +15,6 @@ mkdir -p "$OUT"
 copy_evidence "$RUN" "$OUT/ctc"
 mkdir -p "$OUT/ctc_lexicon_ngram" && cp "$RUN"/lexicon_ngram/{metrics.json,hyps.jsonl} "$OUT/ctc_lexicon_ngram/"
 compare_with greedy runs/pointwise_linear/ctc experiments/pointwise_linear/results/ctc "$RUN" "$OUT"
-BASE_NGRAM=runs/mean_norm/default_lexicon_ngram   # experiments/lm_ngram's test hypotheses of the default run
-mkdir -p "$BASE_NGRAM" && cp experiments/lm_ngram/results/hyps_test.jsonl "$BASE_NGRAM/hyps.jsonl"
+BASE_NGRAM=runs/mean_norm/default_lexicon_ngram
+ctc_lexicon_ngram_run "$BASE_NGRAM"
 compare_with lexicon_ngram "$BASE_NGRAM" "$BASE_NGRAM" "$RUN/lexicon_ngram" "$OUT"
