@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 RESUMABLE_CHANGES = ("resume", "overwrite", "evaluate", "threads", "bench", "decoding", "checkpoint_every_n_steps",
                      "trainer.max_epochs", "trainer.max_steps", "trainer.accelerator", "trainer.devices",
                      "trainer.num_nodes", "trainer.strategy", "trainer.precision", "data.num_workers",
-                     "optim.fused")
+                     "optim.fused", "data.window_seconds")
 
 
 def ensure_corpus(cfg: DictConfig) -> None:
@@ -159,7 +159,8 @@ def run(cfg: DictConfig, run_dir: Path) -> dict:
     if cfg.evaluate:
         best_model, _ = load_model(best)
         records, test_metrics = evaluate_manifest(best_model, cfg.data.test_manifest, instantiate(cfg.decoding),
-                                                  batch_seconds=cfg.data.batch_seconds, skip_bad=cfg.data.skip_bad)
+                                                  batch_seconds=cfg.data.batch_seconds, skip_bad=cfg.data.skip_bad,
+                                                  window_seconds=datamodule.window_seconds)
         write_results(run_dir, records, test_metrics)
         metrics.update(test_metrics)
         print_metrics(metrics, title=f"{run_dir}: test set")

@@ -68,8 +68,10 @@ class ASRDataModule(L.LightningDataModule):
                  max_batch_size: int = 256, min_duration: float = 0.3, max_duration: float = 30.0,
                  num_workers: int = 1, sample_rate: int = 16000, normalize_text: bool = True,
                  skip_bad: bool = False, seed: int = 0, augment: WaveformAugment | None = None,
-                 sortagrad_epochs: int = 0, **_: object):
+                 sortagrad_epochs: int = 0, window_seconds: float = 30.0, **_: object):
         super().__init__()
+        # evaluation decodes test utterances longer than this in windows (CTC: overlapping chunks)
+        self.window_seconds = window_seconds
         self.augment = augment  # training split only
         self.manifests = {"train": train_manifest, "dev": dev_manifest, "test": test_manifest}
         self.batch_seconds, self.max_batch_size = batch_seconds, max_batch_size

@@ -56,7 +56,7 @@ def whisper_config(base: DictConfig, dims: dict, ids: dict) -> dict:
     if dims["n_audio_state"] != dims["n_text_state"]:
         raise ValueError("encoder and decoder widths differ; asrbench's AED head uses the encoder width")
     cfg = OmegaConf.to_container(base, resolve=True)
-    cfg["frontend"].update(n_mels=dims["n_mels"], pad_to_seconds=30, specaugment=None)
+    cfg["frontend"].update(n_mels=dims["n_mels"], pad_to_seconds=30, mean_norm=False, specaugment=None)
     cfg["encoder"].update(dim=dims["n_audio_state"], layers=dims["n_audio_layer"], heads=dims["n_audio_head"],
                           strides=[1, 2], stem="conv1d", max_positions=dims["n_audio_ctx"], checkpoint=None,
                           freeze=False)

@@ -8,6 +8,7 @@ import fsspec.implementations.local
 import pytest
 import torch
 
+from asrbench.commands import train
 from asrbench.commands.train import run
 from asrbench.models.asr_model import ASRModel
 from asrbench.text.tokenizer import SentencePieceTokenizer
@@ -78,6 +79,21 @@ def test_resuming_under_another_config_is_refused_but_a_longer_budget_is_not(tin
     log = list(csv.DictReader((tmp_path / "logs" / "metrics.csv").open()))
     assert all(row.items() <= log[i].items() for i, row in enumerate(first_leg))
     assert [row["epoch"] for row in log if row["dev_wer"]] == ["0", "1"]
+
+
+def test_the_final_evaluation_decodes_long_utterances_in_data_window_seconds(tiny_corpus, tmp_path, monkeypatch):
+    seen = {}
+    evaluate_manifest = train.evaluate_manifest
+
+    def spy(*args, **kwargs):
+        seen.update(kwargs)
+        return evaluate_manifest(*args, **kwargs)
+
+    monkeypatch.setattr(train, "evaluate_manifest", spy)
+    tiny_run(tiny_corpus, tmp_path, "trainer.max_epochs=1", "evaluate=true", "data.window_seconds=4.5")
+    assert seen["window_seconds"] == 4.5
+    # an evaluation setting, so a run resumes under another window
+    tiny_run(tiny_corpus, tmp_path, "trainer.max_epochs=1", "resume=true", "data.window_seconds=10")
 
 
 def test_a_run_folder_moved_before_resuming_uses_its_own_checkpoints(tiny_corpus, tmp_path):

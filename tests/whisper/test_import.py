@@ -138,6 +138,22 @@ def test_encoder_checkpoint_initialises_any_head(openai_pt, tmp_path, tokenizer_
                           token_lens=torch.tensor([2, 1])))["loss"].isfinite()
 
 
+def test_encoder_checkpoint_refuses_other_features(openai_pt, tmp_path, tokenizer_json):
+    """Mean-normalised log-Mel into Whisper's encoder (trained on plain log-Mel) is refused, naming the fix."""
+    from asrbench.models.build import build_model
+    from asrbench.text.tokenizer import CharTokenizer
+
+    out = import_whisper(openai_pt, tmp_path / "w.ckpt", base_config(), tokenizer=tokenizer_json)
+    assert read_checkpoint(out)["hyper_parameters"]["config"]["frontend"]["mean_norm"] is False
+    small = ["model=ctc", "encoder=whisper_tiny_en", "encoder.dim=64", "encoder.layers=2", "encoder.heads=2",
+             f"encoder.checkpoint={out}"]
+    with pytest.raises(ValueError, match=r"mean_norm=False there, True here.*pass frontend.mean_norm=false"):
+        build_model(compose("train", [*small, "frontend.mean_norm=true"]), CharTokenizer.train(["hello"]))
+    with pytest.raises(ValueError, match=r"n_mels=80 there, 64 here"):
+        build_model(compose("train", [*small, "frontend.n_mels=64"]), CharTokenizer.train(["hello"]))
+    build_model(compose("train", [*small, "frontend.mean_norm=false"]), CharTokenizer.train(["hello"]))
+
+
 @pytest.mark.parametrize("head", ["aed", "llm"])
 def test_whisper_encoder_serves_the_autoregressive_heads_too(openai_pt, tmp_path, tokenizer_json, head):
     from asrbench.models.build import build_model
