@@ -27,6 +27,16 @@ def test_experiments_compose_and_name_runs_without_paths(experiment):
         assert cfg.corpus._target_.endswith("prepare_fsdd") and "fsdd-theo" in cfg.data.test_manifest
 
 
+@pytest.mark.parametrize(("overrides", "mean_norm"), [
+    ([], True), (["frontend=whisper"], False), (["encoder=whisper_tiny_en"], False),
+    (["encoder=whisper_tiny_en", "frontend.mean_norm=true"], True)])
+def test_features_are_mean_normalised_unless_the_encoder_is_whispers(overrides, mean_norm):
+    cfg = compose("train", overrides)
+    assert cfg.frontend.mean_norm is mean_norm
+    if "encoder=whisper_tiny_en" in overrides:  # the preset still describes the encoder alone
+        assert cfg.encoder.dim == 384 and cfg.encoder.stem == "conv1d" and cfg.encoder.strides == [1, 2]
+
+
 @pytest.mark.parametrize("command", sorted(p.stem for p in (Path(CONF_DIR)).glob("*.yaml")))
 def test_commands_that_run_in_the_working_folder_leave_no_log_file_there(command):
     hydra = compose(command, [], return_hydra_config=True).hydra

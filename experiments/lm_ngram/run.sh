@@ -2,11 +2,11 @@
 # Word n-gram LMs (IRSTLM, read by KenLM) inside CTC's word-list search, on the default CTC run: a dev grid
 # over order x LM weight x word score, then test; then the built-in GPT rescoring the chosen search's 16-best.
 #   bash experiments/lm_ngram/run.sh     # about 25 min on a 2-core CPU (+30 min to train the CTC run when missing)
-# The CTC run is experiments/pointwise_linear's default run (the demo's config).
+# The CTC run is experiments/pointwise_linear's default run (the demo's config until mean_norm became the default).
 source "$(dirname "$0")/../common.sh"
 OUT=experiments/lm_ngram/results
 RUN=runs/pointwise_linear/ctc
-[ -f "$RUN/hyps.jsonl" ] || "$PY" -m asrbench train hydra.run.dir="$RUN" resume=true
+[ -f "$RUN/hyps.jsonl" ] || "$PY" -m asrbench train frontend.mean_norm=false hydra.run.dir="$RUN" resume=true
 [ -f data/builtin/lm/gpt.ckpt ] || "$PY" -m asrbench lm
 CKPT=$(ls "$RUN"/checkpoints/best-*.ckpt)
 mkdir -p "$OUT/gpt"

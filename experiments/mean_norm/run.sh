@@ -18,3 +18,21 @@ compare_with greedy runs/pointwise_linear/ctc experiments/pointwise_linear/resul
 BASE_NGRAM=runs/mean_norm/default_lexicon_ngram
 ctc_lexicon_ngram_run "$BASE_NGRAM"
 compare_with lexicon_ngram "$BASE_NGRAM" "$BASE_NGRAM" "$RUN/lexicon_ngram" "$OUT"
+# The AED head of experiments/aed_ngram (compare_heads budget, 32-channel stem) with mean_norm: greedy, beam 8
+# with joint CTC (decoding=beam) and with the word 4-gram fused in, at the fusion values dev chose for the
+# un-normalised run in experiments/aed_ngram (not re-tuned), each paired with that run's hypotheses.
+AED=runs/mean_norm/aed
+"$PY" -m asrbench train experiment=compare_heads model=aed encoder.stem_channels=32 frontend.mean_norm=true \
+    hydra.run.dir="$AED" resume=true
+AED_CKPT=$(ls "$AED"/checkpoints/best-*.ckpt)
+"$PY" -m asrbench eval checkpoint="$AED_CKPT" decoding=beam hydra.run.dir="$AED/beam"
+"$PY" -m asrbench eval checkpoint="$AED_CKPT" decoding=ngram_fusion decoding.ngram.weight=0.5 \
+    decoding.ngram.word_bonus=0.5 decoding.ngram.oov_score=-10 hydra.run.dir="$AED/ngram_fusion"
+copy_evidence "$AED" "$OUT/aed"
+for decoding in beam ngram_fusion; do
+  mkdir -p "$OUT/aed_$decoding" && cp "$AED/$decoding"/{metrics.json,hyps.jsonl} "$OUT/aed_$decoding/"
+done
+compare_with aed_greedy runs/stem_width/aed32 experiments/stem_width/results/aed32 "$AED" "$OUT"
+compare_with aed_beam runs/aed_ngram/test/beam experiments/aed_ngram/results/beam "$AED/beam" "$OUT"
+compare_with aed_ngram_fusion runs/aed_ngram/test/ngram_fusion experiments/aed_ngram/results/ngram_fusion \
+    "$AED/ngram_fusion" "$OUT"

@@ -4,7 +4,7 @@
 #   bash experiments/pointwise_linear/run.sh     # about 35 min on a 2-core AVX2-only CPU (float32)
 source "$(dirname "$0")/../common.sh"
 OUT=experiments/pointwise_linear/results
-"$PY" -m asrbench train hydra.run.dir=runs/pointwise_linear/ctc resume=true
+"$PY" -m asrbench train frontend.mean_norm=false hydra.run.dir=runs/pointwise_linear/ctc resume=true  # as recorded
 mkdir -p "$OUT"
 before=experiments/stem_width/results/stem32   # committed evidence; runs/stem_width/stem32 when present
 compare_with conv1d runs/stem_width/stem32 "$before" runs/pointwise_linear/ctc "$OUT"
