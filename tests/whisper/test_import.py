@@ -151,7 +151,7 @@ def test_encoder_checkpoint_refuses_other_features(openai_pt, tmp_path, tokenize
         build_model(compose("train", [*small, "frontend.mean_norm=true"]), CharTokenizer.train(["hello"]))
     with pytest.raises(ValueError, match=r"n_mels=80 there, 64 here"):
         build_model(compose("train", [*small, "frontend.n_mels=64"]), CharTokenizer.train(["hello"]))
-    build_model(compose("train", [*small, "frontend.mean_norm=false"]), CharTokenizer.train(["hello"]))
+    build_model(compose("train", small), CharTokenizer.train(["hello"]))  # the preset turns mean_norm off
 
 
 @pytest.mark.parametrize("head", ["aed", "llm"])
