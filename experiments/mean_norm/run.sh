@@ -20,15 +20,22 @@ BASE_NGRAM=runs/mean_norm/default_lexicon_ngram
 ctc_lexicon_ngram_run "$BASE_NGRAM"
 compare_with lexicon_ngram "$BASE_NGRAM" "$BASE_NGRAM" "$RUN/lexicon_ngram" "$OUT"
 # The AED head of experiments/aed_ngram (compare_heads budget, 32-channel stem) with mean_norm: greedy, beam 8
-# with joint CTC (decoding=beam) and with the word 4-gram fused in, at the fusion values dev chose for the
-# un-normalised run in experiments/aed_ngram (not re-tuned), each paired with that run's hypotheses.
+# with joint CTC (decoding=beam) and with the word 4-gram fused in, its LM weight and word bonus chosen on dev
+# (the part of experiments/aed_ngram's grid that was competitive there), each paired with that run's hypotheses.
 AED=runs/mean_norm/aed
 "$PY" -m asrbench train experiment=compare_heads model=aed encoder.stem_channels=32 frontend.mean_norm=true \
     hydra.run.dir="$AED" resume=true
 AED_CKPT=$(ls "$AED"/checkpoints/best-*.ckpt)
 "$PY" -m asrbench eval checkpoint="$AED_CKPT" decoding=beam hydra.run.dir="$AED/beam"
-"$PY" -m asrbench eval checkpoint="$AED_CKPT" decoding=ngram_fusion decoding.ngram.weight=0.5 \
-    decoding.ngram.word_bonus=0.5 decoding.ngram.oov_score=-10 hydra.run.dir="$AED/ngram_fusion"
+"$PY" -m asrbench eval -m checkpoint="$AED_CKPT" data.test_manifest="$DATA/dev.jsonl" decoding=ngram_fusion \
+    decoding.ngram.weight=0.3,0.5,0.8 decoding.ngram.word_bonus=0,0.5,1 decoding.ngram.oov_score=-10 \
+    hydra.sweep.dir="$AED/dev_grid" \
+    'hydra.sweep.subdir=w${decoding.ngram.weight}_b${decoding.ngram.word_bonus}_oov${decoding.ngram.oov_score}'
+"$PY" -m asrbench report "$AED/dev_grid" output_dir="$OUT/aed_dev_grid"
+CHOSEN=$("$PY" experiments/aed_ngram/pick.py "$AED/dev_grid")
+echo "chosen on dev: $CHOSEN"
+# shellcheck disable=SC2086  # CHOSEN is three overrides
+"$PY" -m asrbench eval checkpoint="$AED_CKPT" decoding=ngram_fusion $CHOSEN hydra.run.dir="$AED/ngram_fusion"
 copy_evidence "$AED" "$OUT/aed"
 for decoding in beam ngram_fusion; do
   mkdir -p "$OUT/aed_$decoding" && cp "$AED/$decoding"/{metrics.json,hyps.jsonl} "$OUT/aed_$decoding/"
