@@ -44,3 +44,14 @@ compare_with aed_greedy runs/stem_width/aed32 experiments/stem_width/results/aed
 compare_with aed_beam runs/aed_ngram/test/beam experiments/aed_ngram/results/beam "$AED/beam" "$OUT"
 compare_with aed_ngram_fusion runs/aed_ngram/test/ngram_fusion experiments/aed_ngram/results/ngram_fusion \
     "$AED/ngram_fusion" "$OUT"
+# A second training seed of the CTC run (mean_norm is the default since commit a428821): how far one seed's
+# test WER moves, against the gains above.
+SEED1=runs/mean_norm/ctc_seed1
+"$PY" -m asrbench train seed=1 hydra.run.dir="$SEED1" resume=true
+"$PY" -m asrbench eval checkpoint="$(ls "$SEED1"/checkpoints/best-*.ckpt)" decoding=lexicon_ngram \
+    hydra.run.dir="$SEED1/lexicon_ngram"
+copy_evidence "$SEED1" "$OUT/ctc_seed1"
+mkdir -p "$OUT/ctc_seed1_lexicon_ngram" && cp "$SEED1"/lexicon_ngram/{metrics.json,hyps.jsonl} "$OUT/ctc_seed1_lexicon_ngram/"
+compare_with seed1_greedy "$RUN" "$OUT/ctc" "$SEED1" "$OUT"
+compare_with seed1_vs_unnormalised runs/pointwise_linear/ctc experiments/pointwise_linear/results/ctc "$SEED1" "$OUT"
+compare_with seed1_lexicon_ngram_vs_unnormalised "$BASE_NGRAM" "$BASE_NGRAM" "$SEED1/lexicon_ngram" "$OUT"
