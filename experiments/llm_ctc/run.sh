@@ -17,4 +17,4 @@ copy_evidence "$RUN" "$OUT/llm_ctc"
 # What the LM reads (the compressor's best path as text) against what it writes
 "$PY" experiments/llm_ctc/read_path.py "$(ls "$RUN"/checkpoints/best-*.ckpt | head -1)" "$RUN/read_path"
 compare_with read_path "$RUN/read_path" "$RUN/read_path" "$RUN" "$OUT"
-mkdir -p "$OUT/read_path" && cp "$RUN"/read_path/{metrics.json,hyps.jsonl} "$OUT/read_path/"
+copy_scores "$RUN/read_path" "$OUT/read_path"

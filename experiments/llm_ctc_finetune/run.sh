@@ -10,7 +10,7 @@ OUT=experiments/llm_ctc_finetune/results
 mkdir -p "$OUT"
 score_read_path() {  # score_read_path RUN NAME: what the run's LM reads (its compressor's best path as text)
   "$PY" experiments/llm_ctc/read_path.py "$(ls "$1"/checkpoints/best-*.ckpt | head -1)" "$1/read_path"
-  mkdir -p "$OUT/read_path_$2" && cp "$1"/read_path/{metrics.json,hyps.jsonl} "$OUT/read_path_$2/"
+  copy_scores "$1/read_path" "$OUT/read_path_$2"
 }
 for mode in ${FINETUNES-full lora}; do
   RUN=runs/llm_ctc_$mode
