@@ -42,3 +42,10 @@ def test_commands_that_run_in_the_working_folder_leave_no_log_file_there(command
     hydra = compose(command, [], return_hydra_config=True).hydra
     if OmegaConf.to_container(hydra.run)["dir"] == ".":  # unresolved: train's dir interpolates the Hydra runtime
         assert "file" not in hydra.job_logging.get("handlers", {}), f"{command}.yaml would write {command}.log here"
+
+
+def test_whisper_finetune_takes_architecture_units_and_features_from_whisper():
+    cfg = compose("train", ["experiment=whisper_finetune", "init=w.ckpt"])
+    assert cfg.tokenizer.path == "w.ckpt" and cfg.tokenizer._target_.endswith("checkpoint_tokenizer")
+    assert cfg.encoder.dim == 384 and cfg.encoder.stem == "conv1d" and cfg.model.prompt == [50257, 50362]
+    assert cfg.frontend.mean_norm is False and cfg.encoder.checkpoint is None

@@ -22,8 +22,9 @@ from asrbench.commands.lm import ensure_lm
 from asrbench.config import CONF_DIR
 from asrbench.evaluation.evaluate import evaluate_manifest, update_metrics, write_results
 from asrbench.evaluation.table import print_metrics
-from asrbench.models.build import build_model
-from asrbench.training.checkpoint import load_model, read_checkpoint
+from asrbench.models.asr_model import ASRModel
+from asrbench.models.build import build_model, check_pretrained_features
+from asrbench.training.checkpoint import initialise_from, load_model, read_checkpoint
 from asrbench.training.module import ASRTask
 from asrbench.training.relocatable_checkpoint import RelocatableCheckpoint
 
@@ -129,6 +130,16 @@ def build_trainer(cfg: DictConfig, run_dir: Path, resuming: bool = False) -> L.T
                                   LearningRateMonitor()])
 
 
+def initialise(model: ASRModel, cfg: DictConfig) -> None:
+    """``init=FILE``: fine-tune every weight of an earlier (or imported) model, not only its encoder."""
+    if cfg.encoder.get("checkpoint"):
+        raise ValueError(f"init={cfg.init} sets every weight, encoder.checkpoint={cfg.encoder.checkpoint} the "
+                         "encoder's: pass one of them")
+    check_pretrained_features(cfg.frontend, cfg.init, "init")
+    initialise_from(model, cfg.init)
+    log.info("initialised every weight from %s", cfg.init)
+
+
 def run(cfg: DictConfig, run_dir: Path) -> dict:
     if cfg.threads:
         torch.set_num_threads(cfg.threads)
@@ -142,6 +153,8 @@ def run(cfg: DictConfig, run_dir: Path) -> dict:
     tokenizer = instantiate(cfg.tokenizer)(texts=datamodule.train_texts(),
                                            cache_dir=Path(cfg.data.train_manifest).parent)
     model = build_model(cfg, tokenizer)
+    if cfg.init:
+        initialise(model, cfg)
     datamodule.tokenizer = model.tokenizer
     task = ASRTask(model, cfg)
     trainer = build_trainer(cfg, run_dir, resuming=ckpt_path is not None)

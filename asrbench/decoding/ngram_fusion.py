@@ -1,5 +1,6 @@
 """Shallow fusion of a word n-gram LM into the subword beam search of the autoregressive heads."""
 
+import bisect
 import functools
 import math
 from dataclasses import dataclass, field
@@ -9,6 +10,7 @@ from typing import Any
 import torch
 
 from asrbench.models.lm.ngram import arpa_vocabulary
+from asrbench.text.hf_tokenizer import HFTokenizer
 from asrbench.text.tokenizer import CharTokenizer, SentencePieceTokenizer, Tokenizer
 
 LN_10 = math.log(10)
@@ -25,7 +27,8 @@ class WordHistory:
 class NgramFusion:
     """Adds ``weight * ln P(word | previous words) + word_bonus`` to a hypothesis each time it completes
     a word: when it emits a token that starts the next word (a sentencepiece ``▁`` piece, a character
-    tokenizer's space) and at EOS, which also adds ``weight * ln P(</s> | words)``.
+    tokenizer's space, a byte-level BPE token with its leading space) and at EOS, which also adds
+    ``weight * ln P(</s> | words)``.
 
     A word outside the LM's vocabulary costs ``oov_score`` instead (``-inf`` allows only LM words, as a
     lexicon search does). A word LM can judge a word only once it is complete, so inside a word the
@@ -54,6 +57,7 @@ class NgramFusion:
         words = ["<unk>", *(w for w in vocabulary if w not in ("<unk>", "<s>", "</s>"))]
         self.word_index = {word: i for i, word in enumerate(words) if i > 0}
         self.prefixes = {word[:end] for word in self.word_index for end in range(len(word) + 1)}
+        self.sorted_prefixes = sorted(self.prefixes)
         self.kenlm = KenLM(str(lm), Dictionary(words))
         self.lm, self.weight, self.word_bonus, self.oov_score = lm, weight, word_bonus, oov_score
         self.tokenizer: Tokenizer | None = None
@@ -62,13 +66,25 @@ class NgramFusion:
         """Learn which tokens start a word and what each one spells."""
         if tokenizer is self.tokenizer:
             return
-        if not isinstance(tokenizer, SentencePieceTokenizer | CharTokenizer):
-            raise ValueError("decoding.ngram needs asrbench's sentencepiece or character tokenizer, "
+        if isinstance(tokenizer, SentencePieceTokenizer | CharTokenizer):
+            self.token_text = [tokenizer.piece(i).replace("▁", " ") if i >= 3 else ""  # 0-2: <unk> <s> </s>
+                               for i in range(tokenizer.vocab_size)]
+        elif isinstance(tokenizer, HFTokenizer):  # e.g. a fine-tuned Whisper's byte-level BPE
+            self.token_text = tokenizer.token_texts()
+        else:
+            raise ValueError("decoding.ngram needs a sentencepiece, character or tokenizer.json tokenizer, "
                              f"not {type(tokenizer).__name__}")
-        self.token_text = [tokenizer.piece(i).replace("▁", " ") if i >= 3 else ""  # 0-2: <unk> <s> </s>
-                           for i in range(tokenizer.vocab_size)]
         self.word_starts = [text.startswith(" ") for text in self.token_text]  # for the per-row loops
         self.word_start_mask = torch.tensor(self.word_starts)  # for the (N, V) sum
+        # A word-start token leaves the vocabulary whatever came before it; a token inside a word leaves it
+        # unless the partial word plus its text begins an LM word: those are looked up from the LM side, as
+        # a partial begins few LM words while a vocabulary (Whisper's: 51,864 tokens) holds many tokens.
+        self.start_costs = torch.tensor([self.oov_score if starts and text[1:] not in self.prefixes else 0.0
+                                         for text, starts in zip(self.token_text, self.word_starts, strict=True)])
+        self.inner_tokens: dict[str, list[int]] = {}
+        for token, (text, starts) in enumerate(zip(self.token_text, self.word_starts, strict=True)):
+            if not starts:
+                self.inner_tokens.setdefault(text, []).append(token)
         self.leaving_costs = functools.lru_cache(maxsize=16384)(self._leaving_costs)
         self.tokenizer = tokenizer
 
@@ -132,9 +148,13 @@ class NgramFusion:
 
     def _leaving_costs(self, partial: str) -> torch.Tensor:
         """(V,) ``oov_score`` for each token with which the word after ``partial`` leaves the vocabulary."""
-        inside = partial in self.prefixes
-        costs = []
-        for text, starts in zip(self.token_text, self.word_starts, strict=True):
-            word = text[1:] if starts else partial + text
-            costs.append(self.oov_score if (starts or inside) and word not in self.prefixes else 0.0)
-        return torch.tensor(costs)
+        if partial not in self.prefixes:  # it left already and paid then
+            return torch.where(self.word_start_mask, self.start_costs, 0.0)
+        costs = torch.where(self.word_start_mask, self.start_costs, self.oov_score)
+        staying = []
+        for i in range(bisect.bisect_left(self.sorted_prefixes, partial), len(self.sorted_prefixes)):
+            if not self.sorted_prefixes[i].startswith(partial):
+                break
+            staying += self.inner_tokens.get(self.sorted_prefixes[i][len(partial):], [])
+        costs[staying] = 0.0
+        return costs

@@ -34,6 +34,12 @@ class HFTokenizer:
     def piece(self, token_id: int) -> str:
         return self.fast.id_to_token(token_id) or f"<{token_id}>"
 
+    def token_texts(self) -> list[str]:
+        """What each token writes on its own, a word's leading space included (byte-level BPE as Whisper's
+        and GPT-2's); control and special tokens write nothing."""
+        texts = self.fast.decode_batch([[i] for i in range(self.vocab_size)], skip_special_tokens=False)
+        return ["" if i >= self.first_special_id or i in self.special_ids else text for i, text in enumerate(texts)]
+
     def to_tensor(self) -> torch.Tensor:
         from asrbench.text.tokenizer import pack
 

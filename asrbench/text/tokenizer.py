@@ -150,3 +150,16 @@ def load_or_train_tokenizer(texts: Sequence[str], cache_dir: str | Path, kind: s
     tmp.write_bytes(bytes(tokenizer.to_tensor().numpy()))
     tmp.replace(cache)
     return tokenizer
+
+
+def checkpoint_tokenizer(texts: Sequence[str], cache_dir: str | Path, path: str | None) -> Tokenizer:
+    """The tokenizer packed in the asrbench checkpoint ``path`` (``tokenizer=checkpoint``, set to ``init``):
+    a fine-tuned model keeps writing with its units. ``texts`` and ``cache_dir`` are not needed."""
+    from asrbench.training.checkpoint import CheckpointError, read_checkpoint
+
+    if not path:
+        raise ValueError("tokenizer=checkpoint takes the units of the checkpoint in `init`: pass init=FILE")
+    checkpoint = read_checkpoint(path)
+    if "tokenizer" not in checkpoint:
+        raise CheckpointError(f"{path} carries no tokenizer (not an asrbench checkpoint)")
+    return tokenizer_from_tensor(checkpoint["tokenizer"])

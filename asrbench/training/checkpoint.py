@@ -48,13 +48,27 @@ def load_model(path: str | Path) -> tuple[ASRModel, dict]:
     cfg = OmegaConf.create(config)
     cfg.encoder.checkpoint = None  # the weights below already contain any pretrained initialisation
     model = build_model(cfg, tokenizer)
-    state = {k.removeprefix("model."): v for k, v in checkpoint["state_dict"].items()}
+    load_weights(model, checkpoint, path, "its own config")
+    return model.eval(), config
+
+
+def initialise_from(model: ASRModel, path: str | Path) -> None:
+    """Start training from every weight of the asrbench checkpoint ``path`` (``train init=PATH``: fine-tuning,
+    e.g. an imported Whisper model); the run must configure the same architecture and tokenizer."""
+    checkpoint = read_checkpoint(path)
+    if "tokenizer" in checkpoint and not torch.equal(checkpoint["tokenizer"], model.tokenizer.to_tensor()):
+        raise CheckpointError(f"init={path} was trained with another tokenizer than this run's; pass "
+                              "tokenizer=checkpoint to write with the checkpoint's units")
+    load_weights(model, checkpoint, path, "this run's frontend/encoder/model config")
+
+
+def load_weights(model: ASRModel, checkpoint: dict, path: str | Path, described_by: str) -> None:
+    state = {k.removeprefix("model."): v for k, v in checkpoint.get("state_dict", checkpoint).items()}
     try:
         missing, unexpected = model.load_state_dict(state, strict=False)
     except RuntimeError as err:  # shape mismatches, e.g. a head sized for another tokenizer
-        raise CheckpointError(f"{path}: weights do not fit the model its config describes: "
+        raise CheckpointError(f"{path}: weights do not fit the model {described_by} describes: "
                               f"{str(err).splitlines()[1].strip()}") from None
     if missing or unexpected:
-        raise CheckpointError(f"{path}: weights do not match its own config (missing {missing[:3]}, "
+        raise CheckpointError(f"{path}: weights do not match {described_by} (missing {missing[:3]}, "
                               f"unexpected {unexpected[:3]})")
-    return model.eval(), config

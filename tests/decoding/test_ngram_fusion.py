@@ -2,10 +2,12 @@ import math
 
 import pytest
 import torch
+from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 from torch import nn
 
 from asrbench.decoding.beam_search import beam_search
 from asrbench.decoding.ngram_fusion import NgramFusion
+from asrbench.text.hf_tokenizer import HFTokenizer
 from asrbench.text.tokenizer import BOS, EOS, CharTokenizer
 
 pytest.importorskip("flashlight.lib.text.decoder")
@@ -22,16 +24,30 @@ def fusion_scores(fusion: NgramFusion, tokens: list[int]) -> list[float]:
     return added
 
 
-@pytest.mark.parametrize("kind", ["sentencepiece", "char"])
+def byte_level_bpe(texts: list[str]) -> HFTokenizer:
+    """A tokenizer.json tokenizer like Whisper's and GPT-2's (byte-level BPE: "the", "Ġsat"), specials 0-2."""
+    bpe = Tokenizer(models.BPE())
+    bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    bpe.decoder = decoders.ByteLevel()
+    bpe.train_from_iterator(texts, trainers.BpeTrainer(vocab_size=300, special_tokens=["<unk>", "<s>", "</s>"],
+                                                       initial_alphabet=pre_tokenizers.ByteLevel.alphabet()))
+    return HFTokenizer(bpe.to_str(), bos_id=BOS, eos_id=EOS)
+
+
+@pytest.mark.parametrize("kind", ["sentencepiece", "char", "byte_bpe"])
 def test_each_word_is_scored_once_when_the_next_one_starts_or_at_eos(kind, tokenizer, bigram_arpa):
-    tokenizer = tokenizer if kind == "sentencepiece" else CharTokenizer.train(["the mat sat"])
+    tokenizer = {"sentencepiece": tokenizer, "char": CharTokenizer.train(["the mat sat"]),
+                 "byte_bpe": byte_level_bpe(["the mat sat"] * 5)}[kind]
     fusion = NgramFusion(str(bigram_arpa), weight=0.5, word_bonus=0.25)
     fusion.bind(tokenizer)
     tokens = [*tokenizer.encode("the sat"), EOS]
     added = fusion_scores(fusion, tokens)
     # log10 P(the | <s>) = -0.1 when "sat" starts; P(sat | the) = -0.3 and P(</s> | sat) = -1.0 (no "sat </s>"
     # bigram and no back-off weight for "sat": the unigram) at EOS; tokens inside a word add nothing.
-    word_start = 1 if kind == "sentencepiece" else 3  # "▁s" of "▁the ▁s at"; the space of "t h e _ s a t"
+    # "▁s" of "▁the ▁s at"; the space of "t h e _ s a t"; "Ġsat" of "the Ġsat"
+    word_start = {"sentencepiece": 1, "char": 3, "byte_bpe": 1}[kind]
+    if kind == "byte_bpe":
+        assert [tokenizer.piece(t) for t in tokens[:-1]] == ["the", "Ġsat"]
     expected = [0.0] * len(tokens)
     expected[word_start] = 0.5 * LN_10 * -0.1 + 0.25
     expected[-1] = 0.5 * LN_10 * (-0.3 - 1.0) + 0.25
@@ -155,3 +171,18 @@ def test_an_lm_that_is_not_arpa_is_named(tmp_path):
     (tmp_path / "lm.bin").write_bytes(bytes(range(256)) * 4)  # e.g. a binary KenLM file
     with pytest.raises(ValueError, match="lm.bin is not an ARPA file.*fusion reads"):
         NgramFusion(str(tmp_path / "lm.bin"))
+
+
+@pytest.mark.parametrize("kind", ["sentencepiece", "char", "byte_bpe"])
+def test_leaving_costs_agree_with_checking_every_token(kind, tokenizer, bigram_arpa):
+    tokenizer = {"sentencepiece": tokenizer, "char": CharTokenizer.train(["the mat sat xyz"]),
+                 "byte_bpe": byte_level_bpe(["the mat sat cat"] * 5)}[kind]
+    fusion = NgramFusion(str(bigram_arpa), oov_score=-7.0)
+    fusion.bind(tokenizer)
+    for partial in ["", "t", "th", "the", "m", "ma", "mat", "x", "tx", "sa", "cat"]:
+        inside = partial in fusion.prefixes
+        words = [(text[1:] if starts else partial + text, starts)
+                 for text, starts in zip(fusion.token_text, fusion.word_starts, strict=True)]
+        expected = [fusion.oov_score if (starts or inside) and word not in fusion.prefixes else 0.0
+                    for word, starts in words]
+        assert fusion.leaving_costs(partial).tolist() == expected, partial
