@@ -85,7 +85,9 @@ class NgramFusion:
         for token, (text, starts) in enumerate(zip(self.token_text, self.word_starts, strict=True)):
             if not starts:
                 self.inner_tokens.setdefault(text, []).append(token)
-        self.leaving_costs = functools.lru_cache(maxsize=16384)(self._leaving_costs)
+        # at most 2**26 cached costs (256 MB): 16,384 partial words for sentencepiece, 1,294 for Whisper's vocabulary
+        cached = min(16384, 2**26 // len(self.token_text))
+        self.leaving_costs = functools.lru_cache(maxsize=cached)(self._leaving_costs)
         self.tokenizer = tokenizer
 
     def start(self, rows: int) -> list[WordHistory]:
