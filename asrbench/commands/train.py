@@ -135,8 +135,9 @@ def initialise(model: ASRModel, cfg: DictConfig) -> None:
     if cfg.encoder.get("checkpoint"):
         raise ValueError(f"init={cfg.init} sets every weight, encoder.checkpoint={cfg.encoder.checkpoint} the "
                          "encoder's: pass one of them")
-    check_pretrained_features(cfg.frontend, cfg.init, "init")
-    initialise_from(model, cfg.init)
+    checkpoint = read_checkpoint(cfg.init)
+    check_pretrained_features(cfg.frontend, checkpoint, f"init={cfg.init}")
+    initialise_from(model, checkpoint, cfg.init)
     log.info("initialised every weight from %s", cfg.init)
 
 

@@ -18,7 +18,8 @@ def build_model(cfg: DictConfig, tokenizer: Tokenizer | None) -> ASRModel:
     A head that brings its own tokenizer (the LLM head writes with its LM's) replaces ``tokenizer``.
     """
     if cfg.encoder.get("checkpoint"):
-        check_pretrained_features(cfg.frontend, cfg.encoder.checkpoint, "encoder.checkpoint")
+        path = cfg.encoder.checkpoint
+        check_pretrained_features(cfg.frontend, read_checkpoint(path), f"encoder.checkpoint={path}")
     frontend = instantiate(cfg.frontend)
     encoder = instantiate(cfg.encoder, n_mels=frontend.n_mels)
     head = instantiate(cfg.model, dim=encoder.dim, vocab_size=tokenizer.vocab_size if tokenizer else 0)
@@ -28,11 +29,11 @@ def build_model(cfg: DictConfig, tokenizer: Tokenizer | None) -> ASRModel:
     return ASRModel(frontend, encoder, head, tokenizer)
 
 
-def check_pretrained_features(frontend: DictConfig, checkpoint: str, option: str) -> None:
-    """Refuse to initialise an encoder from ``checkpoint`` (given as config ``option``) when this run's frontend
-    computes other features than the ones its weights were trained on (e.g. mean-normalised log-Mel into
-    Whisper's encoder)."""
-    stored = read_checkpoint(checkpoint).get("hyper_parameters", {}).get("config", {}).get("frontend")
+def check_pretrained_features(frontend: DictConfig, checkpoint: dict, source: str) -> None:
+    """Refuse to initialise an encoder from ``checkpoint`` (loaded from ``source``, e.g. ``init=FILE``) when this
+    run's frontend computes other features than the ones its weights were trained on (e.g. mean-normalised
+    log-Mel into Whisper's encoder)."""
+    stored = checkpoint.get("hyper_parameters", {}).get("config", {}).get("frontend")
     if stored is None:  # a bare state dict: nothing recorded to compare with
         return
     differ = {key: (stored.get(key, default), frontend.get(key, default)) for key, default in FEATURE_KEYS.items()
@@ -40,5 +41,5 @@ def check_pretrained_features(frontend: DictConfig, checkpoint: str, option: str
     if differ:
         fixes = " ".join(f"frontend.{key}={str(trained).lower()}" for key, (trained, _) in differ.items())
         details = ", ".join(f"{key}={trained} there, {ours} here" for key, (trained, ours) in differ.items())
-        raise ValueError(f"{option}={checkpoint} was trained on other features ({details}); "
+        raise ValueError(f"{source} was trained on other features ({details}); "
                          f"pass {fixes} so the pretrained encoder sees what it learned from")

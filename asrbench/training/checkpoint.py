@@ -52,10 +52,9 @@ def load_model(path: str | Path) -> tuple[ASRModel, dict]:
     return model.eval(), config
 
 
-def initialise_from(model: ASRModel, path: str | Path) -> None:
-    """Start training from every weight of the asrbench checkpoint ``path`` (``train init=PATH``: fine-tuning,
+def initialise_from(model: ASRModel, checkpoint: dict, path: str | Path) -> None:
+    """Start training from every weight of ``checkpoint``, read from ``path`` (``train init=PATH``: fine-tuning,
     e.g. an imported Whisper model); the run must configure the same architecture and tokenizer."""
-    checkpoint = read_checkpoint(path)
     if "tokenizer" in checkpoint and not torch.equal(checkpoint["tokenizer"], model.tokenizer.to_tensor()):
         raise CheckpointError(f"init={path} was trained with another tokenizer than this run's; pass "
                               "tokenizer=checkpoint to write with the checkpoint's units")
