@@ -38,6 +38,21 @@ ctc_lexicon_ngram_run() {  # ctc_lexicon_ngram_run DIR
   mkdir -p "$1" && cp experiments/lm_ngram/results/hyps_test.jsonl "$1/hyps.jsonl"
 }
 
+# decoding=ngram_fusion tuned on dev: an eval sweep of CKPT over the grid GRID_OVERRIDES (weight, word bonus
+# and OOV score, each a comma list) on the dev split into GRID_DIR, then the test split decoded with the
+# lowest-WER point into TEST_DIR. Needs DATA (the corpus folder).
+fusion_tuned_on_dev() {  # fusion_tuned_on_dev CKPT GRID_DIR TEST_DIR GRID_OVERRIDES...
+  local ckpt=$1 grid=$2 test=$3 chosen
+  shift 3
+  "$PY" -m asrbench eval -m checkpoint="$ckpt" data.test_manifest="$DATA/dev.jsonl" decoding=ngram_fusion "$@" \
+      hydra.sweep.dir="$grid" \
+      'hydra.sweep.subdir=w${decoding.ngram.weight}_b${decoding.ngram.word_bonus}_oov${decoding.ngram.oov_score}'
+  chosen=$("$PY" experiments/aed_ngram/pick.py "$grid")
+  echo "chosen on dev: $chosen"
+  # shellcheck disable=SC2086  # chosen is three overrides
+  "$PY" -m asrbench eval checkpoint="$ckpt" decoding=ngram_fusion $chosen hydra.run.dir="$test"
+}
+
 # Paired comparison of RUN against a baseline run, or against its committed evidence when the run is absent;
 # writes OUT/compare_NAME.{json,txt}.
 compare_with() {  # compare_with NAME BASELINE_RUN EVIDENCE_DIR RUN OUT

@@ -16,16 +16,10 @@ CKPT=$(ls "$RUN"/checkpoints/best-*.ckpt)
 mkdir -p "$OUT"
 "$PY" -m asrbench eval checkpoint="$CKPT" data.test_manifest="$DATA/dev.jsonl" decoding=beam \
     hydra.run.dir="$WORK/dev/beam"
-"$PY" -m asrbench eval -m checkpoint="$CKPT" data.test_manifest="$DATA/dev.jsonl" decoding=ngram_fusion \
-    decoding.ngram.weight=0.3,0.5,0.8 decoding.ngram.word_bonus=0,0.5,1,2 decoding.ngram.oov_score=-10,-inf \
-    hydra.sweep.dir="$WORK/dev/grid" \
-    'hydra.sweep.subdir=w${decoding.ngram.weight}_b${decoding.ngram.word_bonus}_oov${decoding.ngram.oov_score}'
+fusion_tuned_on_dev "$CKPT" "$WORK/dev/grid" "$WORK/test/ngram_fusion" \
+    decoding.ngram.weight=0.3,0.5,0.8 decoding.ngram.word_bonus=0,0.5,1,2 decoding.ngram.oov_score=-10,-inf
 "$PY" -m asrbench report "$WORK/dev" output_dir="$OUT/dev"
-CHOSEN=$("$PY" experiments/aed_ngram/pick.py "$WORK/dev/grid")
-echo "chosen on dev: $CHOSEN"
 "$PY" -m asrbench eval checkpoint="$CKPT" decoding=beam hydra.run.dir="$WORK/test/beam"
-# shellcheck disable=SC2086  # CHOSEN is three overrides
-"$PY" -m asrbench eval checkpoint="$CKPT" decoding=ngram_fusion $CHOSEN hydra.run.dir="$WORK/test/ngram_fusion"
 for run in beam ngram_fusion; do  # the latency protocol (batch 1, 1 thread) into each test run's metrics.json
   "$PY" -m asrbench bench checkpoint="$CKPT" decoding="$run" output_dir="$WORK/test/$run"
   mkdir -p "$OUT/$run" && cp "$WORK/test/$run"/{metrics.json,hyps.jsonl} "$WORK/test/$run"/.hydra/overrides.yaml "$OUT/$run/"

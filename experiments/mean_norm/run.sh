@@ -27,15 +27,9 @@ AED=runs/mean_norm/aed
     hydra.run.dir="$AED" resume=true
 AED_CKPT=$(ls "$AED"/checkpoints/best-*.ckpt)
 "$PY" -m asrbench eval checkpoint="$AED_CKPT" decoding=beam hydra.run.dir="$AED/beam"
-"$PY" -m asrbench eval -m checkpoint="$AED_CKPT" data.test_manifest="$DATA/dev.jsonl" decoding=ngram_fusion \
-    decoding.ngram.weight=0.3,0.5,0.8 decoding.ngram.word_bonus=0,0.5,1 decoding.ngram.oov_score=-10 \
-    hydra.sweep.dir="$AED/dev_grid" \
-    'hydra.sweep.subdir=w${decoding.ngram.weight}_b${decoding.ngram.word_bonus}_oov${decoding.ngram.oov_score}'
+fusion_tuned_on_dev "$AED_CKPT" "$AED/dev_grid" "$AED/ngram_fusion" \
+    decoding.ngram.weight=0.3,0.5,0.8 decoding.ngram.word_bonus=0,0.5,1 decoding.ngram.oov_score=-10
 "$PY" -m asrbench report "$AED/dev_grid" output_dir="$OUT/aed_dev_grid"
-CHOSEN=$("$PY" experiments/aed_ngram/pick.py "$AED/dev_grid")
-echo "chosen on dev: $CHOSEN"
-# shellcheck disable=SC2086  # CHOSEN is three overrides
-"$PY" -m asrbench eval checkpoint="$AED_CKPT" decoding=ngram_fusion $CHOSEN hydra.run.dir="$AED/ngram_fusion"
 copy_evidence "$AED" "$OUT/aed"
 for decoding in beam ngram_fusion; do copy_scores "$AED/$decoding" "$OUT/aed_$decoding"; done
 compare_with aed_greedy runs/stem_width/aed32 experiments/stem_width/results/aed32 "$AED" "$OUT"

@@ -19,13 +19,8 @@ CKPT=$(ls "$RUN"/checkpoints/best-*.ckpt)
 "$PY" -m asrbench eval checkpoint="$CKPT" data.test_manifest="$DATA/dev.jsonl" decoding=beam \
     hydra.run.dir="$RUN/dev_beam8"
 [ -f "$DATA/lm/4gram.arpa" ] || "$PY" -m asrbench ngram
-"$PY" -m asrbench eval -m checkpoint="$CKPT" data.test_manifest="$DATA/dev.jsonl" decoding=ngram_fusion \
-    decoding.ngram.weight=0.3,0.5 decoding.ngram.word_bonus=0,0.5 hydra.sweep.dir="$RUN/dev_grid" \
-    'hydra.sweep.subdir=w${decoding.ngram.weight}_b${decoding.ngram.word_bonus}'
-CHOSEN=$("$PY" experiments/aed_ngram/pick.py "$RUN/dev_grid")
-echo "chosen on dev: $CHOSEN"
-# shellcheck disable=SC2086  # CHOSEN is two overrides
-"$PY" -m asrbench eval checkpoint="$CKPT" decoding=ngram_fusion $CHOSEN hydra.run.dir="$RUN/ngram_fusion"
+fusion_tuned_on_dev "$CKPT" "$RUN/dev_grid" "$RUN/ngram_fusion" \
+    decoding.ngram.weight=0.3,0.5 decoding.ngram.word_bonus=0,0.5 decoding.ngram.oov_score=-10
 mkdir -p "$OUT"
 copy_evidence "$RUN" "$OUT/tiny_en"
 for decoding in beam5 ngram_fusion dev_beam8; do copy_scores "$RUN/$decoding" "$OUT/tiny_en_$decoding"; done
