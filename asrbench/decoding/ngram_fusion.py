@@ -85,7 +85,7 @@ class NgramFusion:
         for token, (text, starts) in enumerate(zip(self.token_text, self.word_starts, strict=True)):
             if not starts:
                 self.inner_tokens.setdefault(text, []).append(token)
-        # at most 2**26 cached costs (256 MB): 16,384 partial words for sentencepiece, 1,294 for Whisper's vocabulary
+        # at most 2**26 cached costs (256 MB): 16,384 partial words for sentencepiece, 1,293 for Whisper's vocabulary
         cached = min(16384, 2**26 // len(self.token_text))
         self.leaving_costs = functools.lru_cache(maxsize=cached)(self._leaving_costs)
         self.tokenizer = tokenizer
