@@ -26,9 +26,9 @@ BATCH_SECONDS = [80, 40, 20]
 AUDIO_SECONDS = 640.0  # about eight of the 80 s batches
 
 
-def batches_holding(batch_seconds: int, audio_seconds: float) -> tuple[list[dict], float]:
+def batches_holding(batch_seconds: int, audio_seconds: float) -> tuple[list[dict], float, float]:
     """One warm-up batch, then training batches of ``batch_seconds`` until they hold ``audio_seconds`` of
-    speech; also the share of the timed batches' frames that is padding."""
+    speech; also the speech they hold (seconds) and the share of the timed batches' frames that is padding."""
     _, datamodule = build([f"data.batch_seconds={batch_seconds}"])
     datamodule.setup("fit")
     loader = iter(datamodule.train_dataloader())
@@ -37,29 +37,25 @@ def batches_holding(batch_seconds: int, audio_seconds: float) -> tuple[list[dict
         batches.append(next(loader))
         held += float(batches[-1]["audio_lens"].sum()) / 16000
     padded = sum(b["audio_lens"].numel() * int(b["audio_lens"].max()) for b in batches[1:]) / 16000
-    return batches, 1 - held / padded
+    return batches, held, 1 - held / padded
 
 
 def main() -> None:
     args = comparison_arguments(__doc__, "experiments/batch_size/step_time.json", batches=0, repeats=2)
-    audio = AUDIO_SECONDS
-
-    rows = {}
+    rows, batches = {}, {}
     for size in BATCH_SECONDS:
-        batches, padding = batches_holding(size, audio)
-        rows[size] = {"steps": len(batches) - 1, "padding": padding, "seconds": [],
-                      "audio_seconds": sum(float(b["audio_lens"].sum()) for b in batches[1:]) / 16000}
+        batches[size], held, padding = batches_holding(size, AUDIO_SECONDS)
+        rows[size] = {"steps": len(batches[size]) - 1, "padding": padding, "seconds": [], "audio_seconds": held}
     for _ in range(args.repeats):
         for size, row in rows.items():
-            batches, _ = batches_holding(size, audio)
             model, _ = build([f"data.batch_seconds={size}"])
-            row["seconds"].append(seconds_per_step(model, batches, bf16=args.bf16) * row["steps"])
+            row["seconds"].append(seconds_per_step(model, batches[size], bf16=args.bf16) * row["steps"])
     for row in rows.values():
         row["seconds_per_audio_second"] = min(row["seconds"]) / row["audio_seconds"]
     base = rows[BATCH_SECONDS[0]]["seconds_per_audio_second"]
 
     precision = "bf16 autocast" if args.bf16 else "float32"
-    table = Table(title=f"CTC training cost by batch size, ~{audio:.0f} s of training audio each, {precision}, "
+    table = Table(title=f"CTC training cost by batch size, ~{AUDIO_SECONDS:.0f} s of training audio each, {precision}, "
                         f"{args.threads} thread(s)")
     for column in ("batch_seconds", "steps", "padding %", "s / step", "ms / audio s", f"vs {BATCH_SECONDS[0]}"):
         table.add_column(column, justify="right")
