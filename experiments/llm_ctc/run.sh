@@ -9,7 +9,7 @@ RUN=runs/llm_ctc
 "$PY" -m asrbench train experiment=compare_heads model=llm_ctc hydra.run.dir="$RUN" resume=true
 mkdir -p "$OUT"
 for head in llm ctc aed; do
-  compare_with "$head" "runs/compare_heads/model=$head" "experiments/compare_heads/results/model=$head" "$RUN" "$OUT"
+  compare_with "$head" "runs/compare_heads/model=$head" "experiments/compare_heads/results/929ce70/model=$head" "$RUN" "$OUT"
 done
 compare_with llm_vocabulary runs/llm_vocabulary experiments/llm_vocabulary/results/llm_vocabulary "$RUN" "$OUT"
 copy_evidence "$RUN" "$OUT/llm_ctc"

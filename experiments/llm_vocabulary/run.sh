@@ -9,7 +9,7 @@ RUN=runs/llm_vocabulary
 "$PY" -m asrbench train experiment=compare_heads model=llm_vocabulary hydra.run.dir="$RUN" resume=true
 mkdir -p "$OUT"
 for head in llm ctc aed; do
-  compare_with "$head" "runs/compare_heads/model=$head" "experiments/compare_heads/results/model=$head" "$RUN" "$OUT"
+  compare_with "$head" "runs/compare_heads/model=$head" "experiments/compare_heads/results/929ce70/model=$head" "$RUN" "$OUT"
 done
 copy_evidence "$RUN" "$OUT/llm_vocabulary"
 [ ! -f "$RUN/lm/metrics.json" ] || cp "$RUN/lm/metrics.json" "$OUT/lm_metrics.json"  # when this run pretrained the LM

@@ -35,7 +35,7 @@ for name in one_query two_queries two_queries_lora; do
   [ -d "$RUNS/$name/beam8" ] && copy_scores "$RUNS/$name/beam8" "$OUT/${name}_beam8"
   compare_with "${name}_vs_original_encoder_lora" runs/whisper_encoder/llm_lora \
       experiments/whisper_encoder/results/llm_lora "$RUNS/$name" "$OUT"
-  compare_with "${name}_vs_scratch" runs/compare_heads/model=llm "experiments/compare_heads/results/model=llm" \
+  compare_with "${name}_vs_scratch" runs/compare_heads/model=llm "experiments/compare_heads/results/929ce70/model=llm" \
       "$RUNS/$name" "$OUT"
 done
 compare_with two_vs_one_query "$RUNS/one_query" "$OUT/one_query" "$RUNS/two_queries" "$OUT"

@@ -15,10 +15,10 @@ OUT=experiments/stem_width/results
 "$PY" -m asrbench train experiment=compare_heads model=llm encoder.stem_channels=32 \
     hydra.run.dir=runs/stem_width/llm32 resume=true
 mkdir -p "$OUT"
-compare_with 64 runs/stem_width/stem64 "experiments/compare_heads/results/model=ctc" runs/stem_width/stem32 "$OUT"
-aed64="experiments/compare_heads/results/model=aed"   # the committed 64-channel run (commit 929ce70)
+compare_with 64 runs/stem_width/stem64 "experiments/compare_heads/results/929ce70/model=ctc" runs/stem_width/stem32 "$OUT"
+aed64="experiments/compare_heads/results/929ce70/model=aed"   # the committed 64-channel run (commit 929ce70)
 compare_with aed64 "$aed64" "$aed64" runs/stem_width/aed32 "$OUT"
-llm64="experiments/compare_heads/results/model=llm"
+llm64="experiments/compare_heads/results/929ce70/model=llm"
 compare_with llm64 "$llm64" "$llm64" runs/stem_width/llm32 "$OUT"
 copy_evidence runs/stem_width/stem32 "$OUT/stem32"
 copy_evidence runs/stem_width/aed32 "$OUT/aed32"
