@@ -5,8 +5,8 @@
 # (decoding.ctc_weight, today's default), greedy and beam 8 also at its training weight (the previous
 # behaviour); each is paired with the 0.3 run of experiments/mean_norm decoded the same way. The joint
 # weights 0, 0.3, 0.5 and 0.7 are also scored on dev for every run (the 0.3 run when its checkpoint exists).
-#   bash experiments/aed_ctc_weight/run.sh                 # about 55 min per weight on a 2-core AVX2-only CPU
-#   WEIGHTS=0.9 bash experiments/aed_ctc_weight/run.sh     # one weight (float32)
+#   bash experiments/aed_ctc_weight/run.sh              # about 55 min per weight on a 2-core AVX2-only CPU (float32)
+#   WEIGHTS=0.9 bash experiments/aed_ctc_weight/run.sh  # only the weights listed
 source "$(dirname "$0")/../common.sh"
 OUT=experiments/aed_ctc_weight/results
 DATA=${ASRBENCH_DATA:-data}/builtin
