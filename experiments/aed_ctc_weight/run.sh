@@ -7,6 +7,7 @@
 # weights 0, 0.3, 0.5 and 0.7 are also scored on dev for every run (the 0.3 run when its checkpoint exists).
 #   bash experiments/aed_ctc_weight/run.sh              # about 55 min per weight on a 2-core AVX2-only CPU (float32)
 #   WEIGHTS=0.9 bash experiments/aed_ctc_weight/run.sh  # only the weights listed
+#   WEIGHTS= SEED1=1 bash experiments/aed_ctc_weight/run.sh   # only the second seed of 0.7 (see the end)
 source "$(dirname "$0")/../common.sh"
 OUT=experiments/aed_ctc_weight/results
 DATA=${ASRBENCH_DATA:-data}/builtin
@@ -23,7 +24,7 @@ joint_dev_grid() {  # joint_dev_grid CKPT NAME (skipped when scored already)
 }
 for ckpt in runs/mean_norm/aed/checkpoints/best-*.ckpt; do [ -f "$ckpt" ] && joint_dev_grid "$ckpt" cw03; done
 
-for weight in ${WEIGHTS:-0.5 0.7 0.9}; do
+for weight in ${WEIGHTS-0.5 0.7 0.9}; do
   name=cw${weight/./}
   run=$WORK/$name
   "$PY" -m asrbench train experiment=compare_heads model=aed model.ctc_weight="$weight" hydra.run.dir="$run" \
@@ -48,3 +49,15 @@ for weight in ${WEIGHTS:-0.5 0.7 0.9}; do
   compare_with "${name}_beam_at_training_weight" runs/mean_norm/aed/beam "$BASE/aed_beam" "$run/beam_at_training_weight" "$OUT"
 done
 "$PY" experiments/aed_ctc_weight/joint_dev.py "$WORK/joint_dev" "$OUT/joint_dev.json"
+
+# SEED1=1: a second training seed of the 0.7 run (today's default), paired with the 0.3 run and with seed 0.
+if [[ ${SEED1:-0} == 1 ]]; then
+  run=$WORK/cw07_seed1
+  "$PY" -m asrbench train experiment=compare_heads model=aed seed=1 hydra.run.dir="$run" resume=true
+  "$PY" -m asrbench eval checkpoint="$(ls "$run"/checkpoints/best-*.ckpt)" decoding=beam hydra.run.dir="$run/beam"
+  copy_evidence "$run" "$OUT/cw07_seed1"
+  copy_scores "$run/beam" "$OUT/cw07_seed1_beam"
+  compare_with cw07_seed1_greedy runs/mean_norm/aed "$BASE/aed" "$run" "$OUT"
+  compare_with cw07_seed1_beam runs/mean_norm/aed/beam "$BASE/aed_beam" "$run/beam" "$OUT"
+  compare_with cw07_seed1_vs_seed0 "$WORK/cw07" "$OUT/cw07" "$run" "$OUT"
+fi
