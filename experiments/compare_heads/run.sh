@@ -28,7 +28,7 @@ LM_METRICS=runs/compare_heads/model=llm/lm/metrics.json  # the LM's pretraining,
 "$PY" experiments/compare_heads/lm_text_only.py "${ASRBENCH_DATA:-data}/builtin/lm/gpt.ckpt" --text-position 96 \
     | tail -1 > "$OUT/model=llm/text_only_dev_loss.txt"
 # Decoding levers on the same checkpoints, no retraining: CTC restricted to a word list; AED beam 8 with
-# joint CTC/attention scoring.
+# joint CTC/attention scoring; LLM beam 8.
 DEC=runs/compare_heads_decoding
 CTC_BEST=$(ls "$CTC_BASELINE"/checkpoints/best-*.ckpt)
 "$PY" -m asrbench eval checkpoint="$CTC_BEST" decoding=lexicon \
@@ -37,8 +37,11 @@ CTC_BEST=$(ls "$CTC_BASELINE"/checkpoints/best-*.ckpt)
     hydra.run.dir="$DEC/ctc_lexicon_gpt"  # the word list's 16 best rescored by the built-in LM
 "$PY" -m asrbench eval checkpoint="$(ls runs/compare_heads/model=aed/checkpoints/best-*.ckpt)" decoding=beam \
     hydra.run.dir="$DEC/aed_beam8"
+"$PY" -m asrbench eval checkpoint="$(ls runs/compare_heads/model=llm/checkpoints/best-*.ckpt)" decoding=beam \
+    hydra.run.dir="$DEC/llm_beam8"
 "$PY" -m asrbench compare runs/compare_heads/model=ctc "$DEC/ctc_lexicon" "$DEC/ctc_lexicon_gpt" runs/compare_heads/model=aed \
-    "$DEC/aed_beam8" output="$OUT/compare_decoding.json" | tee "$OUT/compare_decoding.txt"
+    "$DEC/aed_beam8" runs/compare_heads/model=llm "$DEC/llm_beam8" output="$OUT/compare_decoding.json" \
+    | tee "$OUT/compare_decoding.txt"
 for run in "$DEC"/*/; do
   mkdir -p "$OUT/decoding/$(basename "$run")"
   cp "$run"/{metrics.json,hyps.jsonl} "$OUT/decoding/$(basename "$run")/"
