@@ -19,11 +19,14 @@ from asrbench.training.checkpoint import load_model
 def app(cfg: DictConfig) -> float:
     if cfg.threads:
         torch.set_num_threads(cfg.threads)
-    model, train_config = load_model(cfg.checkpoint)
+    if cfg.weights not in ("averaged", "raw"):
+        raise SystemExit(f"asrbench: weights={cfg.weights}: expected averaged (the checkpoint's weights) or raw")
+    model, train_config = load_model(cfg.checkpoint, raw_weights=cfg.weights == "raw")
     manifest = cfg.data.test_manifest or train_config["data"]["test_manifest"]
     records, metrics = evaluate_manifest(model, manifest, instantiate(cfg.decoding), cfg.data.batch_seconds,
                                          cfg.device, cfg.data.skip_bad, window_seconds=cfg.data.window_seconds)
-    metrics.update(checkpoint=str(Path(cfg.checkpoint).resolve()),  # head and encoder name report rows, as train's do
+    metrics.update(checkpoint=str(Path(cfg.checkpoint).resolve()), weights=cfg.weights,
+                   # head and encoder name report rows, as train's do
                    head=type(model.head).__name__, encoder=type(model.encoder).__name__)
     write_results(cfg.output_dir, records, metrics)
     print_metrics(metrics, title=f"{cfg.checkpoint} on {manifest}")

@@ -125,9 +125,10 @@ def build_trainer(cfg: DictConfig, run_dir: Path, resuming: bool = False) -> L.T
                                every_n_train_steps=cfg.checkpoint_every_n_steps)
     loggers = [csv_logger(run_dir, resuming), TensorBoardLogger(run_dir, name="tb", version="")]
     # Timer keeps the training time in the checkpoints, so a resumed run reports the total, not its last leg.
-    return instantiate(cfg.trainer, default_root_dir=str(run_dir), logger=loggers,
-                       callbacks=[best, periodic, Timer(verbose=False), RichProgressBar(leave=True),
-                                  LearningRateMonitor()])
+    callbacks = [best, periodic, Timer(verbose=False), RichProgressBar(leave=True), LearningRateMonitor()]
+    if cfg.get("averaging"):  # swaps the average in for validation and writes it as the checkpoints' weights
+        callbacks.append(instantiate(cfg.averaging))
+    return instantiate(cfg.trainer, default_root_dir=str(run_dir), logger=loggers, callbacks=callbacks)
 
 
 def initialise(model: ASRModel, cfg: DictConfig) -> None:
