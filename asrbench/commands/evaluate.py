@@ -25,8 +25,8 @@ def app(cfg: DictConfig) -> float:
     manifest = cfg.data.test_manifest or train_config["data"]["test_manifest"]
     records, metrics = evaluate_manifest(model, manifest, instantiate(cfg.decoding), cfg.data.batch_seconds,
                                          cfg.device, cfg.data.skip_bad, window_seconds=cfg.data.window_seconds)
+    # head and encoder name report rows, as train's do
     metrics.update(checkpoint=str(Path(cfg.checkpoint).resolve()), weights=cfg.weights,
-                   # head and encoder name report rows, as train's do
                    head=type(model.head).__name__, encoder=type(model.encoder).__name__)
     write_results(cfg.output_dir, records, metrics)
     print_metrics(metrics, title=f"{cfg.checkpoint} on {manifest}")
