@@ -72,8 +72,8 @@ def check_resumable(checkpoint: str, cfg: DictConfig) -> None:
     stored = flatten(read_checkpoint(checkpoint)["hyper_parameters"]["config"])
     current = flatten(OmegaConf.to_container(cfg, resolve=True))
     # An option added to asrbench after the checkpoint was written is absent from it; left off (null,
-    # false, 0: how new options default) it trains what the checkpoint trained.
-    added_off = {key for key in current.keys() - stored.keys() if current[key] in (None, False, 0)}
+    # false, 0, empty: how new options default) it trains what the checkpoint trained.
+    added_off = {key for key in current.keys() - stored.keys() if current[key] in (None, False, 0, {}, [])}
     changed = sorted(key for key in (stored.keys() | current.keys()) - added_off
                      if stored.get(key, "<absent>") != current.get(key, "<absent>")
                      and not any(key == k or key.startswith(k + ".") for k in RESUMABLE_CHANGES))

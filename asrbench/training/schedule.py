@@ -8,15 +8,47 @@ import torch
 def build_adamw(model: torch.nn.Module, optim: dict, precision: str = "32-true") -> torch.optim.AdamW:
     """AdamW over the trainable parameters; weight decay on matrices only, not on biases and norms.
 
-    ``optim.fused`` updates all parameters in one kernel (CPU and GPU). Not under fp16 AMP (``precision``
-    ``16-mixed``): Lightning's gradient scaler must unscale gradients before clipping, which a fused
-    optimiser does inside its step.
+    ``optim.lr_scales`` multiplies the learning rate of submodules, keyed by their path in ``model`` (nested
+    keys spell dotted paths: ``{"encoder": 0.1}``, ``{"head": {"lm": 0.5}}``); the longest matching path wins,
+    and the schedule scales every group alike. ``optim.fused`` updates all parameters in one kernel (CPU and
+    GPU). Not under fp16 AMP (``precision`` ``16-mixed``): Lightning's gradient scaler must unscale gradients
+    before clipping, which a fused optimiser does inside its step.
     """
-    params = [p for p in model.parameters() if p.requires_grad]
-    groups = [{"params": [p for p in params if p.ndim >= 2], "weight_decay": optim["weight_decay"]},
-              {"params": [p for p in params if p.ndim < 2], "weight_decay": 0.0}]
+    scales = flatten_scales(optim.get("lr_scales") or {})
+    groups: dict[tuple[float, bool], list[torch.nn.Parameter]] = {}
+    matched = set()
+    for name, param in model.named_parameters():
+        if param.requires_grad:
+            path = longest_path(name, scales)
+            matched.add(path)
+            groups.setdefault((scales.get(path, 1.0), param.ndim >= 2), []).append(param)
+    if unmatched := sorted(scales.keys() - matched):
+        modules = ", ".join(name for name, _ in model.named_children())
+        raise ValueError(f"optim.lr_scales: {', '.join(unmatched)} holds no trainable parameter (the model's "
+                         f"modules: {modules}; a frozen module has nothing to scale)")
     fused = bool(optim.get("fused", False)) and str(precision) != "16-mixed"
-    return torch.optim.AdamW(groups, lr=optim["lr"], betas=tuple(optim["betas"]), fused=fused)
+    # The unscaled groups come first, in the order asrbench always used, so runs without scales reproduce.
+    ordered = sorted(groups, key=lambda key: (key[0] != 1.0, -key[0], not key[1]))
+    return torch.optim.AdamW([{"params": groups[key], "lr": optim["lr"] * key[0],
+                               "weight_decay": optim["weight_decay"] if key[1] else 0.0} for key in ordered],
+                             lr=optim["lr"], betas=tuple(optim["betas"]), fused=fused)
+
+
+def flatten_scales(scales: dict, prefix: str = "") -> dict[str, float]:
+    """``{"head": {"lm": 0.5}}`` -> ``{"head.lm": 0.5}``."""
+    flat = {}
+    for key, value in scales.items():
+        if isinstance(value, dict):
+            flat.update(flatten_scales(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = float(value)
+    return flat
+
+
+def longest_path(name: str, paths: dict[str, float]) -> str | None:
+    """The longest of ``paths`` that the parameter ``name`` lies under, or ``None``."""
+    under = [path for path in paths if name == path or name.startswith(path + ".")]
+    return max(under, key=len, default=None)
 
 
 class WarmupSchedule:

@@ -63,10 +63,12 @@ def test_interrupted_checkpoint_write_keeps_the_previous_file(tiny_corpus, tmp_p
 def test_resuming_under_another_config_is_refused_but_a_longer_budget_is_not(tiny_corpus, tmp_path):
     tiny_run(tiny_corpus, tmp_path, "trainer.max_epochs=1")
     first_leg = list(csv.DictReader((tmp_path / "logs" / "metrics.csv").open()))
-    # As if written before data.sortagrad_epochs existed: left off it resumes, set it is a change.
+    # As if written before data.sortagrad_epochs and optim.lr_scales existed: left off (0, empty) they
+    # resume, set they are a change.
     last = tmp_path / "checkpoints" / "last.ckpt"
     checkpoint = torch.load(last, weights_only=True)
     del checkpoint["hyper_parameters"]["config"]["data"]["sortagrad_epochs"]
+    del checkpoint["hyper_parameters"]["config"]["optim"]["lr_scales"]
     torch.save(checkpoint, last)
     with pytest.raises(SystemExit, match=r"(?s)cannot resume .*last\.ckpt.*\n"
                                          r"  data\.sortagrad_epochs: '<absent>' -> 1\n"
