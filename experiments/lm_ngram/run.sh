@@ -7,7 +7,7 @@ source "$(dirname "$0")/../common.sh"
 OUT=experiments/lm_ngram/results
 RUN=runs/pointwise_linear/ctc
 [ -f "$RUN/hyps.jsonl" ] || "$PY" -m asrbench train frontend.mean_norm=false hydra.run.dir="$RUN" resume=true
-[ -f data/builtin/lm/gpt.ckpt ] || "$PY" -m asrbench lm
+ensure_lm
 CKPT=$(ls "$RUN"/checkpoints/best-*.ckpt)
 mkdir -p "$OUT/gpt"
 "$PY" experiments/lm_ngram/run.py "$CKPT" --out "$OUT" | tee "$OUT/run.log"

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Stage two of experiments/llm_two_stage (model=llm, two queries a window, the whole LM trained on the
+# compare_heads CTC run's encoder) with the encoder fine-tuned at a tenth of the learning rate
+# (+optim.lr_scales.encoder=0.1; llm_two_stage fine-tuned it at the full rate, 74.37%) or frozen as there, for
+# 3, 6 and 12 epochs. Two runs at a time, threads=1 each. Paired with llm_two_stage's 3-epoch runs, with each
+# other and with the CTC run.
+#   bash experiments/llm_stage2/run.sh   # about 100 min on a 2-core CPU (+16 for the CTC run, +30 for the LM)
+source "$(dirname "$0")/../common.sh"
+OUT=experiments/llm_stage2/results
+RUNS=runs/llm_stage2
+mkdir -p "$OUT" "$RUNS"
+ensure_ctc_baseline
+ensure_lm
+STAGE2=(experiment=compare_heads model=llm model.qformer.num_queries=2 model.lm.finetune=full
+        "encoder.checkpoint=$(ls "$CTC_BASELINE"/checkpoints/best-*.ckpt)" threads=1 resume=true)
+stage2() {  # stage2 NAME EPOCHS OVERRIDES...: trains in the background
+  local name=$1 epochs=$2
+  shift 2
+  "$PY" -m asrbench train "${STAGE2[@]}" trainer.max_epochs="$epochs" "$@" hydra.run.dir="$RUNS/$name" \
+      > "$RUNS/$name.log" 2>&1 &
+}
+TUNED=(encoder.freeze=false +optim.lr_scales.encoder=0.1)
+stage2 encoder_lr0.1 3 "${TUNED[@]}"
+stage2 frozen_6ep 6 encoder.freeze=true
+wait
+stage2 encoder_lr0.1_6ep 6 "${TUNED[@]}"
+stage2 frozen_12ep 12 encoder.freeze=true
+wait
+for name in encoder_lr0.1 frozen_6ep encoder_lr0.1_6ep frozen_12ep; do
+  copy_evidence "$RUNS/$name" "$OUT/$name"
+  compare_with "${name}_vs_ctc" "$CTC_BASELINE" experiments/compare_heads/results/model=ctc "$RUNS/$name" "$OUT"
+done
+TWO_STAGE=experiments/llm_two_stage/results
+compare_with encoder_lr0.1_vs_full_rate runs/llm_two_stage/freeze_false "$TWO_STAGE/freeze_false" \
+    "$RUNS/encoder_lr0.1" "$OUT"
+compare_with encoder_lr0.1_vs_frozen runs/llm_two_stage/freeze_true "$TWO_STAGE/freeze_true" \
+    "$RUNS/encoder_lr0.1" "$OUT"
+compare_with frozen_6ep_vs_3ep runs/llm_two_stage/freeze_true "$TWO_STAGE/freeze_true" "$RUNS/frozen_6ep" "$OUT"
+compare_with encoder_lr0.1_6ep_vs_frozen_6ep "$RUNS/frozen_6ep" "$OUT/frozen_6ep" "$RUNS/encoder_lr0.1_6ep" "$OUT"
+compare_with frozen_12ep_vs_6ep "$RUNS/frozen_6ep" "$OUT/frozen_6ep" "$RUNS/frozen_12ep" "$OUT"
+"$PY" experiments/llm_qformer_finetune/distinct_outputs.py "$OUT"/*/hyps.jsonl | tee "$OUT/distinct_outputs.txt"
