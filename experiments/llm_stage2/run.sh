@@ -11,26 +11,19 @@ RUNS=runs/llm_stage2
 mkdir -p "$OUT" "$RUNS"
 ensure_ctc_baseline
 ensure_lm
-STAGE2=(experiment=compare_heads model=llm model.qformer.num_queries=2 model.lm.finetune=full
-        "encoder.checkpoint=$(ls "$CTC_BASELINE"/checkpoints/best-*.ckpt)" threads=1 resume=true)
-stage2() {  # stage2 NAME EPOCHS OVERRIDES...: trains in the background
-  local name=$1 epochs=$2
-  shift 2
-  "$PY" -m asrbench train "${STAGE2[@]}" trainer.max_epochs="$epochs" "$@" hydra.run.dir="$RUNS/$name" \
-      > "$RUNS/$name.log" 2>&1 &
-}
-TUNED=(encoder.freeze=false +optim.lr_scales.encoder=0.1)
-stage2 encoder_lr0.1 3 "${TUNED[@]}"
-stage2 frozen_6ep 6 encoder.freeze=true
+TUNED=(model.lm.finetune=full encoder.freeze=false +optim.lr_scales.encoder=0.1)
+FROZEN=(model.lm.finetune=full encoder.freeze=true)
+train_llm_on_ctc_encoder "$RUNS/encoder_lr0.1" "${TUNED[@]}" trainer.max_epochs=3 &
+train_llm_on_ctc_encoder "$RUNS/frozen_6ep" "${FROZEN[@]}" trainer.max_epochs=6 &
 wait
-stage2 encoder_lr0.1_6ep 6 "${TUNED[@]}"
-stage2 frozen_12ep 12 encoder.freeze=true
+train_llm_on_ctc_encoder "$RUNS/encoder_lr0.1_6ep" "${TUNED[@]}" trainer.max_epochs=6 &
+train_llm_on_ctc_encoder "$RUNS/frozen_12ep" "${FROZEN[@]}" trainer.max_epochs=12 &
 wait
 # The control at equal epochs: the CTC head trained 9 epochs (3 + 6) in one run.
 "$PY" -m asrbench train experiment=compare_heads model=ctc trainer.max_epochs=9 resume=true \
     hydra.run.dir="$RUNS/ctc_9ep" > "$RUNS/ctc_9ep.log" 2>&1
 copy_evidence "$RUNS/ctc_9ep" "$OUT/ctc_9ep"
-[ -f "${ASRBENCH_DATA:-data}/builtin/lm/4gram.arpa" ] || "$PY" -m asrbench ngram
+ensure_ngram
 "$PY" -m asrbench eval checkpoint="$(ls "$RUNS"/ctc_9ep/checkpoints/best-*.ckpt)" decoding=lexicon_ngram \
     hydra.run.dir="$RUNS/ctc_9ep_lexicon_ngram"
 copy_scores "$RUNS/ctc_9ep_lexicon_ngram" "$OUT/ctc_9ep_lexicon_ngram"

@@ -12,15 +12,11 @@ RUNS=runs/llm_two_stage
 mkdir -p "$OUT" "$RUNS"
 ensure_ctc_baseline
 ensure_lm
-STAGE2=(experiment=compare_heads model=llm model.qformer.num_queries=2
-        "encoder.checkpoint=$(ls "$CTC_BASELINE"/checkpoints/best-*.ckpt)" threads=1 resume=true)
 for freeze in true false; do
-  "$PY" -m asrbench train "${STAGE2[@]}" model.lm.finetune=full encoder.freeze=$freeze \
-      hydra.run.dir="$RUNS/freeze_$freeze" > "$RUNS/freeze_$freeze.log" 2>&1 &
+  train_llm_on_ctc_encoder "$RUNS/freeze_$freeze" model.lm.finetune=full encoder.freeze=$freeze &
 done
 wait
-"$PY" -m asrbench train "${STAGE2[@]}" model.lm.finetune=lora encoder.freeze=true hydra.run.dir="$RUNS/lora" \
-    > "$RUNS/lora.log" 2>&1
+train_llm_on_ctc_encoder "$RUNS/lora" model.lm.finetune=lora encoder.freeze=true
 for name in freeze_true freeze_false lora; do
   copy_evidence "$RUNS/$name" "$OUT/$name"
   compare_with "${name}_vs_ctc" "$CTC_BASELINE" experiments/compare_heads/results/model=ctc "$RUNS/$name" "$OUT"

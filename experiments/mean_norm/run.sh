@@ -9,7 +9,7 @@ OUT=experiments/mean_norm/results
 RUN=runs/mean_norm/ctc
 DATA=${ASRBENCH_DATA:-data}/builtin
 "$PY" -m asrbench train frontend.mean_norm=true hydra.run.dir="$RUN" resume=true
-[ -f "$DATA/lm/4gram.arpa" ] || "$PY" -m asrbench ngram
+ensure_ngram
 "$PY" -m asrbench eval checkpoint="$(ls "$RUN"/checkpoints/best-*.ckpt)" decoding=lexicon_ngram \
     hydra.run.dir="$RUN/lexicon_ngram"
 mkdir -p "$OUT"

@@ -18,7 +18,7 @@ CKPT=$(ls "$RUN"/checkpoints/best-*.ckpt)
 # fusion's dev grid, and beam 8 alone on dev to tell what the 4-gram adds
 "$PY" -m asrbench eval checkpoint="$CKPT" data.test_manifest="$DATA/dev.jsonl" decoding=beam \
     hydra.run.dir="$RUN/dev_beam8"
-[ -f "$DATA/lm/4gram.arpa" ] || "$PY" -m asrbench ngram
+ensure_ngram
 fusion_tuned_on_dev "$CKPT" "$RUN/dev_grid" "$RUN/ngram_fusion" \
     decoding.ngram.weight=0.3,0.5 decoding.ngram.word_bonus=0,0.5 decoding.ngram.oov_score=-10
 mkdir -p "$OUT"
