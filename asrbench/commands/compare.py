@@ -77,11 +77,11 @@ def print_comparisons(rows: list[dict], alpha: float, n: int) -> None:
                     "utterances whose error counts differ; MAPSSWE: matched-pairs z-test on per-utterance errors")
 
 
-def speaker_wers(records: dict[str, list[dict]], manifest: str | None = None,
-                 group: str | None = None) -> dict[str, dict[str, dict]]:
-    """``{run: {speaker: {"wer", "utterances", "ref_words"}}}`` on the utterances every run shares. Speakers
-    come from the records (evaluation keeps the manifest's) or, for older runs, from ``manifest``; with
-    ``group`` (a regex), speakers sharing its first match are pooled (``^[a-z]+`` pools by TTS engine)."""
+def label_speakers(records: dict[str, list[dict]], manifest: str | None = None,
+                   group: str | None = None) -> dict[str, list[dict]]:
+    """Each run's records of the utterances every run shares, with their ``speaker``. Speakers come from the
+    records (evaluation keeps the manifest's) or, for older runs, from ``manifest``; with ``group`` (a regex),
+    speakers sharing its first match are pooled (``^[a-z]+`` pools by TTS engine)."""
     speakers = {u.id: u.speaker for u in read_manifest(manifest)} if manifest else {}
     shared = set.intersection(*({r["id"] for r in rows} for rows in records.values()))
 
@@ -90,18 +90,38 @@ def speaker_wers(records: dict[str, list[dict]], manifest: str | None = None,
         match = re.search(group, speaker) if group and speaker else None
         return match.group(0) if match else speaker
 
-    return {name: wer_by_speaker([{**r, "speaker": speaker_of(r)} for r in rows if r["id"] in shared])
+    return {name: [{**r, "speaker": speaker_of(r)} for r in rows if r["id"] in shared]
             for name, rows in records.items()}
 
 
-def print_speaker_wers(by_run: dict[str, dict[str, dict]]) -> None:
+def speaker_tests(records_a: list[dict], records_b: list[dict], n: int = 1000, seed: int = 0) -> dict[str, dict]:
+    """``compare_pair`` on each speaker's utterances (records labelled by ``label_speakers``; no speaker: "?",
+    as in ``wer_by_speaker``)."""
+    def of(records: list[dict], speaker: str) -> list[dict]:
+        return [r for r in records if (r.get("speaker") or "?") == speaker]
+
+    speakers = sorted({r.get("speaker") or "?" for r in records_a})
+    return {speaker: compare_pair(of(records_a, speaker), of(records_b, speaker), n, seed) for speaker in speakers}
+
+
+def print_speaker_wers(by_run: dict[str, dict[str, dict]], tests: dict[str, dict] | None = None) -> None:
+    """WER per speaker and run; with ``tests`` (two runs), each speaker's paired bootstrap A - B too."""
     names = list(by_run)
     table = Table(title="WER % by speaker on the shared utterances")
-    for column in ("speaker", "utts", *names):
+    columns = ("speaker", "utts", *names, *(("A-B pts [95% CI]", "p boot") if tests else ()))
+    for column in columns:
         table.add_column(column, justify="left" if column == "speaker" else "right")
     for speaker, row in by_run[names[0]].items():
-        table.add_row(speaker, str(row["utterances"]), *(f"{100 * by_run[n][speaker]['wer']:.2f}" for n in names))
+        cells = [f"{100 * by_run[n][speaker]['wer']:.2f}" for n in names]
+        if tests:
+            boot = tests[speaker]["bootstrap"]
+            cells += [f"{100 * boot['delta']:+.2f} [{100 * boot['delta_ci_low']:+.2f}, "
+                      f"{100 * boot['delta_ci_high']:+.2f}]", f"{boot['p_value']:.3g}"]
+        table.add_row(speaker, str(row["utterances"]), *cells)
     Console().print(table)
+    if tests:
+        Console().print("per-speaker tests are not corrected for multiple comparisons: with many speakers, "
+                        "expect some p < 0.05 by chance")
 
 
 @hydra.main(config_path=CONF_DIR, config_name="compare", version_base="1.3")
@@ -118,11 +138,13 @@ def app(cfg: DictConfig) -> None:
         result = compare_pair(records[a], records[b], cfg.n, cfg.seed)
         rows.append({"a": a, "b": b, "result": result, "better": verdict(result, a, b, cfg.alpha)})
     print_comparisons(rows, cfg.alpha, cfg.n)
-    by_speaker = speaker_wers(records, cfg.speakers, cfg.speaker_group)
+    labelled = label_speakers(records, cfg.speakers, cfg.speaker_group)
+    by_speaker = {name: wer_by_speaker(rows) for name, rows in labelled.items()}
     if any(set(table) != {"?"} for table in by_speaker.values()):
-        print_speaker_wers(by_speaker)
         for row in rows:
             row["wer_by_speaker"] = {"a": by_speaker[row["a"]], "b": by_speaker[row["b"]]}
+            row["tests_by_speaker"] = speaker_tests(labelled[row["a"]], labelled[row["b"]], cfg.n, cfg.seed)
+        print_speaker_wers(by_speaker, rows[0]["tests_by_speaker"] if len(rows) == 1 else None)
     if cfg.output:
         Path(cfg.output).write_text(json.dumps(rows, indent=2) + "\n")
         print(f"wrote {cfg.output}")

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from asrbench.commands.compare import compare_pair, load_hyps, speaker_wers, verdict
+from asrbench.commands.compare import compare_pair, label_speakers, load_hyps, speaker_tests, verdict
 from asrbench.commands.paths import positional_paths
-from asrbench.evaluation.scoring import score
+from asrbench.evaluation.scoring import score, wer_by_speaker
 
 
 def write_hyps(run_dir: Path, hyps: dict[str, str]) -> Path:
@@ -77,6 +77,10 @@ def test_compare_cli_breaks_the_wer_down_by_speaker_from_a_manifest(tmp_path):
     assert by_speaker["a"] == {"rms": {"wer": 0.5, "utterances": 10, "ref_words": 40},
                                "slt": {"wer": 0.5, "utterances": 20, "ref_words": 80}}
     assert by_speaker["b"]["rms"]["wer"] == 0.0 and by_speaker["b"]["slt"]["utterances"] == 20
+    # each speaker's paired test, printed beside its WERs
+    tests = json.loads((tmp_path / "pairs.json").read_text())[0]["tests_by_speaker"]
+    assert set(tests) == {"rms", "slt"} and tests["rms"]["utterances"] == 10
+    assert tests["rms"]["bootstrap"]["delta"] == 0.5 and "A-B pts" in out.stdout
 
 
 def test_speaker_group_pools_the_speakers_sharing_the_regex_match():
@@ -84,7 +88,24 @@ def test_speaker_group_pools_the_speakers_sharing_the_regex_match():
                      {"id": "2", "ref": "one two", "hyp": "one", "speaker": "espeak:en-gb+f4"},
                      {"id": "3", "ref": "one two", "hyp": "", "speaker": "flite:rms"}]}
     score(records["a"])
-    assert speaker_wers(records, group="^[a-z]+")["a"] == {
+    assert wer_by_speaker(label_speakers(records, group="^[a-z]+")["a"]) == {
         "espeak": {"wer": 0.25, "utterances": 2, "ref_words": 4},
         "flite": {"wer": 1.0, "utterances": 1, "ref_words": 2}}
-    assert len(speaker_wers(records)["a"]) == 3
+    assert len(wer_by_speaker(label_speakers(records)["a"])) == 3
+
+
+def test_speaker_tests_pair_each_speakers_utterances_only():
+    def run(hyps: list[str]) -> list[dict]:
+        speakers = ["x", "x", "y", "y", None]
+        records = [{"id": str(i), "ref": "one two", "hyp": h, "speaker": s}
+                   for i, (h, s) in enumerate(zip(hyps, speakers, strict=True))]
+        score(records)  # adds each record's errors
+        return records
+
+    a, b = run(["one", "one", "one two", "one two", ""]), run(["one two", "one two", "one two", "", ""])
+    tests = speaker_tests(a, b, n=100)
+    assert set(tests) == {"x", "y", "?"}  # no speaker: "?", as wer_by_speaker names it
+    assert tests["x"]["bootstrap"]["delta"] == 0.5 and tests["x"]["wer_b"] == 0.0  # B better on x
+    assert tests["y"]["bootstrap"]["delta"] == -0.5  # A better on y
+    assert tests["?"]["bootstrap"]["delta"] == 0.0 and tests["?"]["utterances"] == 1
+    assert tests["x"] == compare_pair(a[:2], b[:2], n=100)
