@@ -1,10 +1,12 @@
-"""The built-in English corpus: fortune sentences read by espeak-ng and flite voices, as 16 kHz FLAC.
+"""The built-in English corpus: fortune sentences read by espeak-ng, flite and festival voices, as 16 kHz FLAC.
 
 ``test`` is read by voices held out of ``train`` and ``dev`` (whole espeak variants in every accent,
 plus flite's rms) and each split has its own sentences, so the test set measures generalisation to
-unseen speakers and unseen text. Every utterance draws its voice, rate and pitch from its own RNG
-seeded by (seed, split, index): the corpus depends on the seed only, not on workers or timing.
-"""
+unseen speakers and unseen text. Training voices of flite and festival are few, so each training
+utterance of theirs can be warped (its spectrum and pitch scaled by a random factor, as a shorter or
+longer vocal tract would) to make more speakers of them; test audio is never warped. Every utterance
+draws its voice, rate and pitch from its own RNG seeded by (seed, split, index): the corpus depends on
+the seed only, not on workers or timing."""
 
 import json
 import random
@@ -17,6 +19,7 @@ from pathlib import Path
 
 import soundfile as sf
 import torch
+import torchaudio
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from asrbench.audio.io import load_audio, save_audio
@@ -41,23 +44,27 @@ ESPEAK_VARIANTS = (
 ESPEAK_TEST_VARIANTS = ("m3", "f4", "klatt3", "Mike", "linda")  # 5 of 32, 2 of them female
 FLITE_VOICES = ("kal", "kal16", "awb", "rms", "slt")  # awb_time is limited-domain (it only says times)
 FLITE_TEST_VOICES = ("rms",)
+# Training voices only (with festival=true): a new speaker (ked) and slt through HTS, not flite's vocoder.
+FESTIVAL_VOICES = ("ked_diphone", "cmu_us_slt_arctic_hts")
 
 ESPEAK_RATE = (140, 200)  # words per minute
 ESPEAK_PITCH = (30, 70)  # 0-99, 50 is the variant's own pitch
 FLITE_STRETCH = (0.85, 1.2)  # duration_stretch, > 1 is slower
 FLITE_F0_SHIFT = (0.85, 1.15)  # factor on the voice's mean F0 (rms ignores it)
+FESTIVAL_STRETCH = (0.85, 1.2)  # Duration_Stretch (the HTS voice ignores it)
 
 @dataclass(frozen=True)
 class Job:
     split: str
     id: str
     sentence: Sentence
-    voice: str  # "espeak:en-gb+f3" or "flite:slt"
-    rate: float  # espeak: words per minute; flite: duration stretch
-    pitch: float  # espeak: 0-99; flite: F0 factor
+    voice: str  # "espeak:en-gb+f3", "flite:slt" or "festival:ked_diphone"
+    rate: float  # espeak: words per minute; flite, festival: duration stretch
+    pitch: float  # espeak: 0-99; flite: F0 factor; festival: unused (1.0)
+    warp: float = 1.0  # frequency (and tempo) factor applied to the audio; rate is kept
 
 
-def voice_pools() -> dict[str, list[str]]:
+def voice_pools(festival: bool = False) -> dict[str, list[str]]:
     """Voice names per split; train and dev share theirs, test's are disjoint from both."""
     pools: dict[str, list[str]] = {"train": [], "test": []}
     for variant in ESPEAK_VARIANTS:
@@ -65,6 +72,8 @@ def voice_pools() -> dict[str, list[str]]:
         pools[split] += [f"espeak:{accent}+{variant}" for accent in ESPEAK_ACCENTS]
     for voice in FLITE_VOICES:
         pools["test" if voice in FLITE_TEST_VOICES else "train"].append(f"flite:{voice}")
+    if festival:
+        pools["train"] += [f"festival:{voice}" for voice in FESTIVAL_VOICES]
     return {"train": pools["train"], "dev": pools["train"], "test": pools["test"]}
 
 
@@ -78,12 +87,18 @@ def partition_sentences(
     return {"test": shuffled[:n_test], "dev": shuffled[n_test:dev_end], "train": shuffled[dev_end:]}
 
 
-def plan_corpus(pools: dict[str, list[Sentence]], sizes: dict[str, int], seed: int) -> dict[str, list[Job]]:
-    """The utterances of every split (sentence, voice, rate, pitch), drawn from its sentence pool."""
-    # Pick a voice family (an espeak variant or a flite voice) first, then its accent, so flite's few
-    # voices are not drowned out by espeak's variants x accents.
+def plan_corpus(
+    pools: dict[str, list[Sentence]],
+    sizes: dict[str, int],
+    seed: int,
+    festival: bool = False,
+    warp: tuple[float, float] = (1.0, 1.0),
+) -> dict[str, list[Job]]:
+    """The utterances of every split (sentence, voice, rate, pitch, warp), drawn from its sentence pool."""
+    # Pick a voice family (an espeak variant, a flite or festival voice) first, then its accent, so
+    # the few flite and festival voices are not drowned out by espeak's variants x accents.
     families: dict[str, dict[str, list[str]]] = {}
-    for split, voices in voice_pools().items():
+    for split, voices in voice_pools(festival).items():
         for voice in voices:
             families.setdefault(split, {}).setdefault(voice.split("+")[-1], []).append(voice)
     plan = {}
@@ -97,29 +112,47 @@ def plan_corpus(pools: dict[str, list[Sentence]], sizes: dict[str, int], seed: i
         for index in range(sizes[split]):
             rng = random.Random(f"{seed}/{split}/{index}")
             voice = rng.choice(rng.choice(list(families[split].values())))
-            if voice.startswith("espeak:"):
+            engine = voice.split(":")[0]
+            if engine == "espeak":
                 rate, pitch = rng.randint(*ESPEAK_RATE), rng.randint(*ESPEAK_PITCH)
-            else:
+            elif engine == "flite":
                 rate, pitch = round(rng.uniform(*FLITE_STRETCH), 3), round(rng.uniform(*FLITE_F0_SHIFT), 3)
-            jobs.append(Job(split, f"{split}_{index:06d}", pools[split][index], voice, rate, pitch))
+            else:
+                rate, pitch = round(rng.uniform(*FESTIVAL_STRETCH), 3), 1.0
+            # Drawn only when warping, so corpora without it keep the utterances they always had.
+            warped = engine != "espeak" and split != "test" and warp != (1.0, 1.0)
+            factor = round(rng.uniform(*warp), 2) if warped else 1.0
+            jobs.append(Job(split, f"{split}_{index:06d}", pools[split][index], voice, rate, pitch, factor))
         plan[split] = jobs
     return plan
+
+
+def warp_audio(audio: torch.Tensor, factor: float) -> torch.Tensor:
+    """Scale every frequency (formants and pitch) by ``factor`` and the duration by 1 / ``factor``."""
+    if factor == 1.0:
+        return audio
+    # Resampled by 1 / factor and played at the original rate, every frequency moves by the factor.
+    return torchaudio.functional.resample(audio, orig_freq=round(factor * 100), new_freq=100)
 
 
 def synthesize(job: Job, path: Path, sample_rate: int = 16000) -> None:
     """Read ``job`` aloud into ``path`` (mono, ``sample_rate``), written atomically."""
     engine, voice = job.voice.split(":", 1)
     wav = path.with_name(path.stem + ".tts.wav")
+    stretch = round(job.rate * job.warp, 4)  # the warp shortens the audio by its factor: speak slower first
     if engine == "espeak":
         cmd = ["espeak-ng", "-v", voice, "-s", str(job.rate), "-p", str(job.pitch), "-w", str(wav), "--stdin"]
-    else:
-        cmd = ["flite", "-voice", voice, "--setf", f"duration_stretch={job.rate}",
+    elif engine == "flite":
+        cmd = ["flite", "-voice", voice, "--setf", f"duration_stretch={stretch}",
                "--setf", f"f0_shift={job.pitch}", "-t", job.sentence.spoken, "-o", str(wav)]
+    else:
+        cmd = ["text2wave", "-eval", f"(voice_{voice})", "-eval", f"(Parameter.set 'Duration_Stretch {stretch})",
+               "-o", str(wav)]
     try:
         result = subprocess.run(cmd, input=job.sentence.spoken, capture_output=True, text=True)
         if result.returncode != 0 or not wav.is_file():
             raise RuntimeError(f"{' '.join(cmd[:3])} failed for {job.id}: {result.stderr.strip()}")
-        audio = _trim(load_audio(wav, sample_rate), sample_rate)
+        audio = _trim(warp_audio(load_audio(wav, sample_rate), job.warp), sample_rate)
     finally:
         wav.unlink(missing_ok=True)
     if audio.numel() < sample_rate // 10:
@@ -146,8 +179,13 @@ def build_corpus(
     workers: int = 2,
     fortune_dir: str | Path = FORTUNE_DIR,
     sample_rate: int = 16000,
+    festival: bool = False,
+    warp: tuple[float, float] = (1.0, 1.0),
 ) -> dict[str, Path]:
     """Build (or reuse) the synthetic corpus in ``out_dir``; return split name -> manifest path.
+
+    ``festival`` adds festival's voices to the training voices; ``warp`` is the range of the factor by
+    which each flite and festival training utterance is warped (``warp_audio``; (1, 1): none).
 
     Writes ``{train,dev,test}.jsonl``, ``audio/{split}/{id}.flac``, ``lm_text.txt`` (the train
     partition's sentences, never dev/test ones) and ``corpus.json`` (parameters, voices, hours,
@@ -156,13 +194,21 @@ def build_corpus(
     """
     out_dir = Path(out_dir).resolve()
     sizes = {"train": n_train, "dev": n_dev, "test": n_test}
-    voices = voice_pools()  # dev shares train's
+    warp = tuple(warp)
+    if len(warp) != 2 or not 0.5 <= warp[0] <= warp[1] <= 2.0:
+        raise ValueError(f"corpus.warp must be [low, high] with 0.5 <= low <= high <= 2, got {list(warp)}")
+    voices = voice_pools(festival)  # dev shares train's
     params = {
         "version": CORPUS_VERSION, "seed": seed, "sizes": sizes, "sample_rate": sample_rate,
         "fortune_dir": str(fortune_dir), "voices": voices,
         "espeak_rate": ESPEAK_RATE, "espeak_pitch": ESPEAK_PITCH,
         "flite_stretch": FLITE_STRETCH, "flite_f0_shift": FLITE_F0_SHIFT,
     }
+    # Only when used, so a corpus built before these options existed is still recognised as built.
+    if festival:
+        params["festival_stretch"] = FESTIVAL_STRETCH
+    if warp != (1.0, 1.0):
+        params["warp"] = warp
     params = json.loads(json.dumps(params))  # tuples -> lists, as they come back from corpus.json
     manifests = {split: out_dir / f"{split}.jsonl" for split in SPLITS}
     info_path = out_dir / "corpus.json"
@@ -175,9 +221,9 @@ def build_corpus(
         for path in [*manifests.values(), out_dir / "lm_text.txt"]:
             path.unlink(missing_ok=True)
 
-    tools = _check_tools()
+    tools = _check_tools(festival)
     pools = partition_sentences(load_sentences(fortune_dir), n_dev, n_test, seed)
-    plan = plan_corpus(pools, sizes, seed)
+    plan = plan_corpus(pools, sizes, seed, festival, warp)
     out_dir.mkdir(parents=True, exist_ok=True)
     _write_json(info_path, {"params": params, "complete": False})
     for split in SPLITS:
@@ -240,8 +286,10 @@ def _run(jobs: list[Job], paths: dict[str, Path], workers: int, sample_rate: int
             raise
 
 
-def _check_tools() -> dict[str, str]:
+def _check_tools(festival: bool = False) -> dict[str, str]:
     versions = {}
+    if festival:
+        versions["festival"] = _check_festival()
     for tool in ("espeak-ng", "flite"):  # the Debian packages have the same names
         if shutil.which(tool) is None:
             raise RuntimeError(f"{tool} is not installed; install it with: apt-get install {tool}")
@@ -252,6 +300,18 @@ def _check_tools() -> dict[str, str]:
     if missing:  # espeak-ng silently falls back to its default voice, which would mislabel speakers
         raise RuntimeError(f"espeak-ng lacks the voice variants {missing}; install the full espeak-ng-data")
     return versions
+
+
+def _check_festival() -> str:
+    if shutil.which("text2wave") is None:
+        raise RuntimeError("corpus.festival=true needs festival; install it with: apt-get install festival "
+                           "festvox-kdlpc16k festvox-us-slt-hts")
+    listed = subprocess.run(["festival", "--pipe"], input="(print (voice.list))", capture_output=True, text=True)
+    missing = sorted(set(FESTIVAL_VOICES) - set(re.findall(r"[\w]+", listed.stdout)))
+    if missing:
+        raise RuntimeError(f"festival lacks the voices {missing}; install festvox-kdlpc16k festvox-us-slt-hts")
+    version = subprocess.run(["festival", "--version"], capture_output=True, text=True).stdout.strip()
+    return version or "unknown"
 
 
 def _write_json(path: Path, data: dict) -> None:

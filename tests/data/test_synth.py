@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 import soundfile as sf
+import torch
+import torchaudio
 
 from asrbench.data import synth
 from asrbench.data.manifest import read_manifest
@@ -121,13 +123,57 @@ def test_another_training_size_keeps_the_audio(corpus, fortune_dir, tmp_path):
     assert (out / "train.jsonl").read_text().splitlines() == grown[:3]
 
 
-@pytest.mark.parametrize("voice", ["espeak:en-gb-scotland+f3", "flite:kal", "flite:slt"])
+FESTIVAL = pytest.mark.skipif(shutil.which("text2wave") is None, reason="needs festival (apt-get install festival)")
+
+
+@pytest.mark.parametrize("voice", [
+    "espeak:en-gb-scotland+f3", "flite:kal", "flite:slt",
+    pytest.param("festival:ked_diphone", marks=FESTIVAL),
+    pytest.param("festival:cmu_us_slt_arctic_hts", marks=FESTIVAL),
+])
 def test_synthesize_one_voice(voice, tmp_path):
     rate, pitch = (170, 40) if voice.startswith("espeak") else (1.1, 0.9)
     job = synth.Job("train", "x", make_sentence("Hello there, how are you today?"), voice, rate, pitch)
     synth.synthesize(job, tmp_path / "x.flac")
     audio, rate = sf.read(str(tmp_path / "x.flac"))
     assert rate == 16000 and audio.ndim == 1 and 0.8 < len(audio) / rate < 4 and abs(audio).max() > 0.05
+
+
+def test_warp_scales_pitch_and_keeps_the_duration(tmp_path):
+    sentence = make_sentence("Hello there, how are you today? I am fine, thank you.")
+    durations, pitches = {}, {}
+    for factor in (0.8, 1.0, 1.25):
+        path = tmp_path / f"{factor}.flac"
+        synth.synthesize(synth.Job("train", "x", sentence, "flite:slt", 1.0, 1.0, factor), path)
+        audio, rate = sf.read(str(path), dtype="float32")
+        durations[factor] = len(audio) / rate
+        pitches[factor] = float(torchaudio.functional.detect_pitch_frequency(torch.from_numpy(audio), rate).median())
+    # the flite stretch compensates the warp's change of tempo; pitch moves by the factor
+    assert durations[0.8] == pytest.approx(durations[1.0], rel=0.05) == durations[1.25]
+    assert pitches[0.8] / pitches[1.0] == pytest.approx(0.8, rel=0.08)
+    assert pitches[1.25] / pitches[1.0] == pytest.approx(1.25, rel=0.08)
+
+
+def test_warp_and_festival_leave_the_test_split_alone():
+    sentences = [Sentence(f"Sentence number {i}.", f"sentence number {i}", "") for i in range(300)]
+    sizes = {"train": 200, "dev": 20, "test": 50}
+    pools = synth.partition_sentences(sentences, 20, 50, seed=1)
+    plain = synth.plan_corpus(pools, sizes, seed=1)
+    varied = synth.plan_corpus(pools, sizes, seed=1, festival=True, warp=(0.8, 1.2))
+    assert varied["test"] == plain["test"]
+    engines = {job.voice.split(":")[0] for job in varied["train"]}
+    assert engines == {"espeak", "flite", "festival"}
+    for job in varied["train"] + varied["dev"]:
+        assert job.warp == 1.0 if job.voice.startswith("espeak") else 0.8 <= job.warp <= 1.2
+    assert len({job.warp for job in varied["train"]}) > 10
+    # the espeak utterances of a corpus do not change when only the warp is added
+    warped = synth.plan_corpus(pools, sizes, seed=1, warp=(0.8, 1.2))
+    assert [j for j in warped["train"] if j.warp == 1.0] == [j for j in plain["train"] if j.voice.startswith("espeak")]
+
+
+def test_bad_warp_is_refused(fortune_dir, tmp_path):
+    with pytest.raises(ValueError, match="corpus.warp"):
+        synth.build_corpus(tmp_path, 3, 2, 3, fortune_dir=fortune_dir, warp=(1.2, 0.8))
 
 
 def test_too_many_utterances(fortune_dir, tmp_path):
@@ -151,3 +197,9 @@ def test_plan_is_seeded():
     for job in first["train"]:
         low, high = synth.ESPEAK_RATE if job.voice.startswith("espeak") else synth.FLITE_STRETCH
         assert low <= job.rate <= high
+
+
+def test_festival_without_festival_names_the_packages(monkeypatch, fortune_dir, tmp_path):
+    monkeypatch.setattr(synth.shutil, "which", lambda tool: None if tool == "text2wave" else "/usr/bin/" + tool)
+    with pytest.raises(RuntimeError, match="apt-get install festival festvox-kdlpc16k festvox-us-slt-hts"):
+        synth.build_corpus(tmp_path, 3, 2, 3, fortune_dir=fortune_dir, festival=True)
