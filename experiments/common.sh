@@ -24,13 +24,13 @@ ensure_ngram() {
 }
 
 # Stage two of the two-stage LLM head (experiments/llm_qformer_finetune): model=llm with two queries a window on
-# the CTC baseline's best encoder, at the compare_heads budget, threads=1 (runs go two at a time); writes
-# RUN_DIR.log. Needs the CTC baseline and the LM.
-train_llm_on_ctc_encoder() {  # train_llm_on_ctc_encoder RUN_DIR OVERRIDES...
-  local run=$1
-  shift
+# the best encoder of the CTC run CTC_RUN (usually $CTC_BASELINE), at the compare_heads budget, threads=1 (runs
+# go two at a time); writes RUN_DIR.log. Needs that CTC run and the LM.
+train_llm_on_ctc_encoder() {  # train_llm_on_ctc_encoder CTC_RUN RUN_DIR OVERRIDES...
+  local ctc=$1 run=$2
+  shift 2
   "$PY" -m asrbench train experiment=compare_heads model=llm model.qformer.num_queries=2 \
-      "encoder.checkpoint=$(ls "$CTC_BASELINE"/checkpoints/best-*.ckpt)" threads=1 resume=true "$@" \
+      "encoder.checkpoint=$(ls "$ctc"/checkpoints/best-*.ckpt)" threads=1 resume=true "$@" \
       hydra.run.dir="$run" > "$run.log" 2>&1
 }
 
