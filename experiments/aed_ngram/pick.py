@@ -1,6 +1,7 @@
-"""Print the ``decoding.ngram.*`` overrides of the lowest-WER run of an eval sweep (ties: the first by name).
+"""Print the ``decoding.ngram.*`` overrides (or those under PREFIX) of the lowest-WER run of an eval sweep
+(ties: the first by name).
 
-    .venv/bin/python experiments/aed_ngram/pick.py SWEEP_DIR
+    .venv/bin/python experiments/aed_ngram/pick.py SWEEP_DIR [PREFIX]
 """
 
 import json
@@ -10,14 +11,14 @@ from pathlib import Path
 from omegaconf import OmegaConf
 
 
-def main(sweep: Path) -> None:
+def main(sweep: Path, prefix: str = "decoding.ngram.") -> None:
     runs = sorted(p.parent for p in sweep.glob("*/metrics.json"))
     if not runs:
         sys.exit(f"no metrics.json under {sweep}")
     best = min(runs, key=lambda run: json.loads((run / "metrics.json").read_text())["wer"])
     overrides = OmegaConf.load(best / ".hydra" / "overrides.yaml")
-    print(" ".join(o for o in overrides if o.startswith("decoding.ngram.")))
+    print(" ".join(o for o in overrides if o.startswith(prefix)))
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    main(Path(sys.argv[1]), *sys.argv[2:3])

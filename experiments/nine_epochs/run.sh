@@ -3,7 +3,7 @@
 # experiments/llm_stage2: the AED head of compare_heads trained 9 epochs (greedy, beam 8 with joint CTC, and the
 # word 4-gram fused in with its weights chosen on dev, as experiments/aed_ctc_weight did at 3 epochs); and the
 # LLM head's stage two (experiments/llm_stage2's frozen recipe, 6 epochs) on the 9-epoch CTC run's encoder
-# instead of the 3-epoch one, greedy and beam 8. Both train at threads=1, side by side. Each is paired with
+# instead of the 3-epoch one, greedy and beam 8; and that CTC run's 4-gram weights chosen again on dev. Both train at threads=1, side by side. Each is paired with
 # its 3-epoch counterpart and with the CTC head at 9 epochs.
 #   bash experiments/nine_epochs/run.sh   # about 80 min on a 2-core CPU with fast bf16 (+31 for the CTC run)
 source "$(dirname "$0")/../common.sh"
@@ -26,9 +26,24 @@ wait
 AED_CKPT=$(ls "$AED9"/checkpoints/best-*.ckpt)
 "$PY" -m asrbench eval checkpoint="$AED_CKPT" decoding=beam hydra.run.dir="$AED9/beam"
 fusion_tuned_on_dev "$AED_CKPT" "$AED9/dev_grid" "$AED9/ngram_fusion" \
-    decoding.ngram.weight=0.3,0.5,0.8 decoding.ngram.word_bonus=0,0.5,1 decoding.ngram.oov_score=-10
+    decoding.ngram.weight=0.1,0.2,0.3,0.5,0.8 decoding.ngram.word_bonus=0,0.5,1 decoding.ngram.oov_score=-10
+"$PY" -m asrbench report "$AED9/dev_grid" output_dir="$OUT/aed_dev_grid"
 copy_evidence "$AED9" "$OUT/aed"
 for decoding in beam ngram_fusion; do copy_scores "$AED9/$decoding" "$OUT/aed_$decoding"; done
+# The CTC head's 4-gram weights (decoding=lexicon_ngram's were chosen on dev for a 3-epoch model) chosen again
+# on dev for the 9-epoch run.
+CTC9_CKPT=$(ls "$CTC9"/checkpoints/best-*.ckpt)
+"$PY" -m asrbench eval -m checkpoint="$CTC9_CKPT" data.test_manifest="$DATA/dev.jsonl" decoding=lexicon_ngram \
+    decoding.lexicon.lm_weight=0.5,0.75,1.0,1.5 decoding.lexicon.word_score=-1,0,1 hydra.sweep.dir="$CTC9/dev_grid" \
+    'hydra.sweep.subdir=w${decoding.lexicon.lm_weight}_s${decoding.lexicon.word_score}'
+CHOSEN=$("$PY" experiments/aed_ngram/pick.py "$CTC9/dev_grid" decoding.lexicon.)
+# shellcheck disable=SC2086  # two overrides
+"$PY" -m asrbench eval checkpoint="$CTC9_CKPT" decoding=lexicon_ngram $CHOSEN \
+    hydra.run.dir="${CTC9}_lexicon_ngram_tuned"
+"$PY" -m asrbench report "$CTC9/dev_grid" output_dir="$OUT/ctc_9ep_dev_grid"
+copy_scores "${CTC9}_lexicon_ngram_tuned" "$OUT/ctc_9ep_lexicon_ngram_tuned"
+compare_with ctc_9ep_lexicon_ngram_tuned_vs_default runs/llm_stage2/ctc_9ep_lexicon_ngram \
+    experiments/llm_stage2/results/ctc_9ep_lexicon_ngram "${CTC9}_lexicon_ngram_tuned" "$OUT"
 copy_evidence "$LLM9" "$OUT/llm_on_ctc9"
 "$PY" -m asrbench eval checkpoint="$(ls "$LLM9"/checkpoints/best-*.ckpt)" decoding=beam hydra.run.dir="$LLM9/beam"
 copy_scores "$LLM9/beam" "$OUT/llm_on_ctc9_beam"
