@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Three times the demo's epochs for the AED and LLM heads, beside the CTC head's 9-epoch run of
 # experiments/llm_stage2: the AED head of compare_heads trained 9 epochs (greedy, beam 8 with joint CTC, and the
-# word 4-gram fused in with its weights chosen on dev, as experiments/aed_ctc_weight did at 3 epochs); and the
-# LLM head's stage two (experiments/llm_stage2's frozen recipe, 6 epochs) on the 9-epoch CTC run's encoder
-# instead of the 3-epoch one, greedy and beam 8; and that CTC run's 4-gram weights chosen again on dev. Both train at threads=1, side by side. Each is paired with
-# its 3-epoch counterpart and with the CTC head at 9 epochs.
+# word 4-gram fused in with its weights chosen on dev, as experiments/aed_ctc_weight did at 3 epochs); the LLM
+# head's stage two (experiments/llm_stage2's frozen recipe, 6 epochs) on the 9-epoch CTC run's encoder instead
+# of the 3-epoch one, greedy and beam 8; and that CTC run's 4-gram weights chosen again on dev. The AED and LLM
+# runs train at threads=1, side by side. Each is paired with its 3-epoch counterpart and with the CTC head at 9
+# epochs.
 #   bash experiments/nine_epochs/run.sh   # about 80 min on a 2-core CPU with fast bf16 (+31 for the CTC run)
 source "$(dirname "$0")/../common.sh"
 OUT=experiments/nine_epochs/results

@@ -16,6 +16,8 @@ lexicon_ngram() {  # lexicon_ngram RUN_DIR: the best checkpoint decoded with the
       decoding=lexicon_ngram hydra.run.dir="$1/lexicon_ngram"
 }
 lexicon_ngram "$CTC_BASELINE"
+copy_evidence "$CTC_BASELINE" "$OUT/default"   # recorded with threads=1, as the variants
+copy_scores "$CTC_BASELINE/lexicon_ngram" "$OUT/default_lexicon_ngram"
 variant() {  # variant NAME CORPUS_OVERRIDES...: train on corpus DATA/builtin_NAME, decode, compare, keep evidence
   local name=$1 run=runs/voices/$1
   shift
@@ -23,8 +25,8 @@ variant() {  # variant NAME CORPUS_OVERRIDES...: train on corpus DATA/builtin_NA
   lexicon_ngram "$run"
   copy_evidence "$run" "$OUT/$name"
   copy_scores "$run/lexicon_ngram" "$OUT/${name}_lexicon_ngram"
-  compare_with "$name" "$CTC_BASELINE" "$CTC_BASELINE" "$run" "$OUT"
-  compare_with "${name}_lexicon_ngram" "$CTC_BASELINE/lexicon_ngram" "$CTC_BASELINE/lexicon_ngram" \
+  compare_with "$name" "$CTC_BASELINE" "$OUT/default" "$run" "$OUT"
+  compare_with "${name}_lexicon_ngram" "$CTC_BASELINE/lexicon_ngram" "$OUT/default_lexicon_ngram" \
       "$run/lexicon_ngram" "$OUT"
 }
 variant warp 'corpus.warp=[0.8,1.2]'
