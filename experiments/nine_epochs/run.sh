@@ -29,6 +29,12 @@ AED_CKPT=$(ls "$AED9"/checkpoints/best-*.ckpt)
 fusion_tuned_on_dev "$AED_CKPT" "$AED9/dev_grid" "$AED9/ngram_fusion" \
     decoding.ngram.weight=0.1,0.2,0.3,0.5,0.8 decoding.ngram.word_bonus=0,0.5,1 decoding.ngram.oov_score=-10
 "$PY" -m asrbench report "$AED9/dev_grid" output_dir="$OUT/aed_dev_grid"
+# A check of the chosen point on dev: joint CTC weight x beam size x LM weight around it (word bonus 0).
+"$PY" -m asrbench eval -m checkpoint="$AED_CKPT" data.test_manifest="$DATA/dev.jsonl" decoding=ngram_fusion \
+    decoding.ctc_weight=0.3,0.5,0.7 decoding.beam_size=8,16 decoding.ngram.weight=0.2,0.3,0.4 \
+    decoding.ngram.word_bonus=0 hydra.sweep.dir="$AED9/dev_grid_joint" \
+    'hydra.sweep.subdir=j${decoding.ctc_weight}_b${decoding.beam_size}_w${decoding.ngram.weight}'
+"$PY" -m asrbench report "$AED9/dev_grid_joint" output_dir="$OUT/aed_dev_grid_joint"
 copy_evidence "$AED9" "$OUT/aed"
 for decoding in beam ngram_fusion; do copy_scores "$AED9/$decoding" "$OUT/aed_$decoding"; done
 # The CTC head's 4-gram weights (decoding=lexicon_ngram's were chosen on dev for a 3-epoch model) chosen again
