@@ -3,9 +3,9 @@
 # experiments/llm_stage2: the AED head of compare_heads trained 9 epochs (greedy, beam 8 with joint CTC, and the
 # word 4-gram fused in with its weights chosen on dev, as experiments/aed_ctc_weight did at 3 epochs); the LLM
 # head's stage two (experiments/llm_stage2's frozen recipe, 6 epochs) on the 9-epoch CTC run's encoder instead
-# of the 3-epoch one, greedy and beam 8; and that CTC run's 4-gram weights chosen again on dev. The AED and LLM
-# runs train at threads=1, side by side. Each is paired with its 3-epoch counterpart and with the CTC head at 9
-# epochs.
+# of the 3-epoch one, greedy, beam 8 and with the 4-gram fused in; and that CTC run's 4-gram weights chosen
+# again on dev. The AED and LLM runs train at threads=1, side by side. Each is paired with its 3-epoch
+# counterpart and with the CTC head at 9 epochs.
 #   bash experiments/nine_epochs/run.sh   # about 80 min on a 2-core CPU with fast bf16 (+31 for the CTC run)
 source "$(dirname "$0")/../common.sh"
 OUT=experiments/nine_epochs/results
@@ -54,6 +54,11 @@ compare_with ctc_9ep_lexicon_ngram_tuned_vs_default runs/llm_stage2/ctc_9ep_lexi
 copy_evidence "$LLM9" "$OUT/llm_on_ctc9"
 "$PY" -m asrbench eval checkpoint="$(ls "$LLM9"/checkpoints/best-*.ckpt)" decoding=beam hydra.run.dir="$LLM9/beam"
 copy_scores "$LLM9/beam" "$OUT/llm_on_ctc9_beam"
+LLM9_CKPT=$(ls "$LLM9"/checkpoints/best-*.ckpt)
+fusion_tuned_on_dev "$LLM9_CKPT" "$LLM9/dev_grid" "$LLM9/ngram_fusion" \
+    decoding.ngram.weight=0,0.1,0.2,0.3,0.5 decoding.ngram.word_bonus=0,0.5 decoding.ngram.oov_score=-10 threads=1
+"$PY" -m asrbench report "$LLM9/dev_grid" output_dir="$OUT/llm_on_ctc9_dev_grid"
+copy_scores "$LLM9/ngram_fusion" "$OUT/llm_on_ctc9_ngram_fusion"
 compare_with aed_9ep_vs_3ep "$AED3" "$AED3" "$AED9" "$OUT"
 compare_with aed_9ep_vs_3ep_beam "${AED3}_beam" "${AED3}_beam" "$AED9/beam" "$OUT"
 compare_with aed_9ep_vs_3ep_ngram_fusion "${AED3}_ngram_fusion" "${AED3}_ngram_fusion" "$AED9/ngram_fusion" "$OUT"
@@ -66,3 +71,4 @@ compare_with llm_on_ctc9_vs_frozen_12ep runs/llm_stage2/frozen_12ep experiments/
     "$LLM9" "$OUT"
 compare_with llm_on_ctc9_beam_vs_greedy "$LLM9" "$OUT/llm_on_ctc9" "$LLM9/beam" "$OUT"
 compare_with llm_on_ctc9_beam_vs_ctc_9ep "$CTC9" "$CTC9_EVIDENCE" "$LLM9/beam" "$OUT"
+compare_with llm_on_ctc9_ngram_fusion_vs_beam "$LLM9/beam" "$OUT/llm_on_ctc9_beam" "$LLM9/ngram_fusion" "$OUT"
