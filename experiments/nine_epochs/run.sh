@@ -40,13 +40,10 @@ for decoding in beam ngram_fusion; do copy_scores "$AED9/$decoding" "$OUT/aed_$d
 # The CTC head's 4-gram weights (decoding=lexicon_ngram's were chosen on dev for a 3-epoch model) chosen again
 # on dev for the 9-epoch run.
 CTC9_CKPT=$(ls "$CTC9"/checkpoints/best-*.ckpt)
-"$PY" -m asrbench eval -m checkpoint="$CTC9_CKPT" data.test_manifest="$DATA/dev.jsonl" decoding=lexicon_ngram \
-    decoding.lexicon.lm_weight=0.5,0.75,1.0,1.5 decoding.lexicon.word_score=-1,0,1 hydra.sweep.dir="$CTC9/dev_grid" \
-    'hydra.sweep.subdir=w${decoding.lexicon.lm_weight}_s${decoding.lexicon.word_score}'
-CHOSEN=$("$PY" experiments/aed_ngram/pick.py "$CTC9/dev_grid" decoding.lexicon.)
-# shellcheck disable=SC2086  # two overrides
-"$PY" -m asrbench eval checkpoint="$CTC9_CKPT" decoding=lexicon_ngram $CHOSEN \
-    hydra.run.dir="${CTC9}_lexicon_ngram_tuned"
+# shellcheck disable=SC2016  # a Hydra interpolation, not a shell one
+tuned_on_dev lexicon_ngram lexicon 'w${decoding.lexicon.lm_weight}_s${decoding.lexicon.word_score}' "$CTC9_CKPT" \
+    "$CTC9/dev_grid" "${CTC9}_lexicon_ngram_tuned" decoding.lexicon.lm_weight=0.5,0.75,1.0,1.5 \
+    decoding.lexicon.word_score=-1,0,1
 "$PY" -m asrbench report "$CTC9/dev_grid" output_dir="$OUT/ctc_9ep_dev_grid"
 copy_scores "${CTC9}_lexicon_ngram_tuned" "$OUT/ctc_9ep_lexicon_ngram_tuned"
 compare_with ctc_9ep_lexicon_ngram_tuned_vs_default runs/llm_stage2/ctc_9ep_lexicon_ngram \
