@@ -46,6 +46,7 @@ FLITE_VOICES = ("kal", "kal16", "awb", "rms", "slt")  # awb_time is limited-doma
 FLITE_TEST_VOICES = ("rms",)
 # Training voices only (with festival=true): a new speaker (ked) and slt through HTS, not flite's vocoder.
 FESTIVAL_VOICES = ("ked_diphone", "cmu_us_slt_arctic_hts")
+FESTIVAL_PACKAGES = "festival festvox-kdlpc16k festvox-us-slt-hts"  # Debian's festival and those voices
 
 ESPEAK_RATE = (140, 200)  # words per minute
 ESPEAK_PITCH = (30, 70)  # 0-99, 50 is the variant's own pitch
@@ -304,12 +305,12 @@ def _check_tools(festival: bool = False) -> dict[str, str]:
 
 def _check_festival() -> str:
     if shutil.which("text2wave") is None:
-        raise RuntimeError("corpus.festival=true needs festival; install it with: apt-get install festival "
-                           "festvox-kdlpc16k festvox-us-slt-hts")
+        raise RuntimeError(f"corpus.festival=true needs festival; install it with: apt-get install {FESTIVAL_PACKAGES}")
     listed = subprocess.run(["festival", "--pipe"], input="(print (voice.list))", capture_output=True, text=True)
     missing = sorted(set(FESTIVAL_VOICES) - set(re.findall(r"[\w]+", listed.stdout)))
     if missing:
-        raise RuntimeError(f"festival lacks the voices {missing}; install festvox-kdlpc16k festvox-us-slt-hts")
+        raise RuntimeError(f"festival lacks the voices {missing}; install them with: "
+                           f"apt-get install {FESTIVAL_PACKAGES}")
     version = subprocess.run(["festival", "--version"], capture_output=True, text=True).stdout.strip()
     return version or "unknown"
 
