@@ -156,7 +156,9 @@ def run(cfg: DictConfig, run_dir: Path) -> dict:
     if not trainer.is_global_zero:
         return {}
     best = trainer.checkpoint_callback.best_model_path or str(run_dir / "checkpoints" / "last.ckpt")
+    best_dev_wer = trainer.checkpoint_callback.best_model_score
     metrics = {"train_seconds": train_seconds, "best_checkpoint": best, "skipped_batches": task.skipped_batches,
+               "dev_wer": None if best_dev_wer is None else float(best_dev_wer),
                "head": cfg.model._target_.rsplit(".", 1)[-1], "encoder": cfg.encoder._target_.rsplit(".", 1)[-1],
                "epochs": trainer.current_epoch, "steps": trainer.global_step}
     update_metrics(run_dir, metrics)
@@ -195,4 +197,6 @@ def main(cfg: DictConfig) -> float | None:
         raise
     if metrics:
         update_metrics(run_dir, {"status": "ok", "error": None, "traceback": None})
-    return metrics.get("wer")  # what a Hydra sweeper (e.g. Optuna) minimises
+    # What a Hydra sweeper (e.g. Optuna) minimises: the best checkpoint's dev WER, so that a search never
+    # chooses on the test split it reports.
+    return metrics.get("dev_wer")

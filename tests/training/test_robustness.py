@@ -81,6 +81,8 @@ def test_resuming_under_another_config_is_refused_but_a_longer_budget_is_not(tin
     log = list(csv.DictReader((tmp_path / "logs" / "metrics.csv").open()))
     assert all(row.items() <= log[i].items() for i, row in enumerate(first_leg))
     assert [row["epoch"] for row in log if row["dev_wer"]] == ["0", "1"]
+    # the best dev WER over both legs: what train returns to a sweeper (the search never reads test WERs)
+    assert metrics["dev_wer"] == pytest.approx(min(float(row["dev_wer"]) for row in log if row["dev_wer"]))
 
 
 def test_the_final_evaluation_decodes_long_utterances_in_data_window_seconds(tiny_corpus, tmp_path, monkeypatch):
