@@ -59,15 +59,15 @@ ctc_lexicon_ngram_run() {  # ctc_lexicon_ngram_run DIR
   mkdir -p "$1" && cp experiments/lm_ngram/results/hyps_test.jsonl "$1/hyps.jsonl"
 }
 
-# DECODING tuned on dev: an eval sweep of CKPT over the grid GRID_OVERRIDES (comma lists of decoding.KEY.*
-# options) on the dev split into GRID_DIR/SUBDIR (a Hydra pattern naming each point), then the test split
-# decoded with the lowest-WER point's decoding.KEY.* options into TEST_DIR. Needs DATA (the corpus folder).
-tuned_on_dev() {  # tuned_on_dev DECODING KEY SUBDIR CKPT GRID_DIR TEST_DIR GRID_OVERRIDES...
-  local decoding=$1 key=$2 subdir=$3 ckpt=$4 grid=$5 test=$6 chosen
+# DECODING tuned on dev: an eval sweep of CKPT over the grid GRID_OVERRIDES (comma lists of options under
+# PREFIX, e.g. decoding.ngram.) on the dev split into GRID_DIR/SUBDIR (a Hydra pattern naming each point), then
+# the test split decoded with the lowest-WER point's PREFIX* options into TEST_DIR. Needs DATA (the corpus folder).
+tuned_on_dev() {  # tuned_on_dev DECODING PREFIX SUBDIR CKPT GRID_DIR TEST_DIR GRID_OVERRIDES...
+  local decoding=$1 prefix=$2 subdir=$3 ckpt=$4 grid=$5 test=$6 chosen
   shift 6
   "$PY" -m asrbench eval -m checkpoint="$ckpt" data.test_manifest="$DATA/dev.jsonl" decoding="$decoding" "$@" \
       hydra.sweep.dir="$grid" "hydra.sweep.subdir=$subdir"
-  chosen=$("$PY" experiments/aed_ngram/pick.py "$grid" "decoding.$key.")
+  chosen=$("$PY" experiments/aed_ngram/pick.py "$grid" "$prefix")
   echo "chosen on dev: $chosen"
   # shellcheck disable=SC2086  # chosen is several overrides
   "$PY" -m asrbench eval checkpoint="$ckpt" decoding="$decoding" $chosen hydra.run.dir="$test"
@@ -76,7 +76,7 @@ tuned_on_dev() {  # tuned_on_dev DECODING KEY SUBDIR CKPT GRID_DIR TEST_DIR GRID
 # decoding=ngram_fusion tuned on dev over weight, word bonus and OOV score (tuned_on_dev).
 fusion_tuned_on_dev() {  # fusion_tuned_on_dev CKPT GRID_DIR TEST_DIR GRID_OVERRIDES...
   # shellcheck disable=SC2016  # a Hydra interpolation, not a shell one
-  tuned_on_dev ngram_fusion ngram \
+  tuned_on_dev ngram_fusion decoding.ngram. \
       'w${decoding.ngram.weight}_b${decoding.ngram.word_bonus}_oov${decoding.ngram.oov_score}' "$@"
 }
 

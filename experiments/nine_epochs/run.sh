@@ -41,8 +41,8 @@ for decoding in beam ngram_fusion; do copy_scores "$AED9/$decoding" "$OUT/aed_$d
 # on dev for the 9-epoch run.
 CTC9_CKPT=$(ls "$CTC9"/checkpoints/best-*.ckpt)
 # shellcheck disable=SC2016  # a Hydra interpolation, not a shell one
-tuned_on_dev lexicon_ngram lexicon 'w${decoding.lexicon.lm_weight}_s${decoding.lexicon.word_score}' "$CTC9_CKPT" \
-    "$CTC9/dev_grid" "${CTC9}_lexicon_ngram_tuned" decoding.lexicon.lm_weight=0.5,0.75,1.0,1.5 \
+tuned_on_dev lexicon_ngram decoding.lexicon. 'w${decoding.lexicon.lm_weight}_s${decoding.lexicon.word_score}' \
+    "$CTC9_CKPT" "$CTC9/dev_grid" "${CTC9}_lexicon_ngram_tuned" decoding.lexicon.lm_weight=0.5,0.75,1.0,1.5 \
     decoding.lexicon.word_score=-1,0,1
 "$PY" -m asrbench report "$CTC9/dev_grid" output_dir="$OUT/ctc_9ep_dev_grid"
 copy_scores "${CTC9}_lexicon_ngram_tuned" "$OUT/ctc_9ep_lexicon_ngram_tuned"
