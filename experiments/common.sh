@@ -60,8 +60,9 @@ ctc_lexicon_ngram_run() {  # ctc_lexicon_ngram_run DIR
 }
 
 # DECODING tuned on dev: an eval sweep of CKPT over the grid GRID_OVERRIDES (comma lists of options under
-# PREFIX, e.g. decoding.ngram.) on the dev split into GRID_DIR/SUBDIR (a Hydra pattern naming each point), then
-# the test split decoded with the lowest-WER point's PREFIX* options into TEST_DIR. Needs DATA (the corpus folder).
+# PREFIX, e.g. decoding.ngram.) on the dev split into GRID_DIR/SUBDIR (a Hydra pattern naming each point),
+# then the test split decoded with the lowest-WER point's PREFIX* options into TEST_DIR. Needs DATA (the
+# corpus folder).
 tuned_on_dev() {  # tuned_on_dev DECODING PREFIX SUBDIR CKPT GRID_DIR TEST_DIR GRID_OVERRIDES...
   local decoding=$1 prefix=$2 subdir=$3 ckpt=$4 grid=$5 test=$6 chosen
   shift 6

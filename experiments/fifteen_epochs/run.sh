@@ -2,10 +2,11 @@
 # The CTC and AED heads of compare_heads trained 15 epochs (five times the demo's 3), decoded as
 # experiments/nine_epochs decoded its 9-epoch runs: CTC greedy and with the word 4-gram in its word search
 # (decoding=lexicon_ngram, its default weights); AED greedy, beam 8 with joint CTC, and the 4-gram fused in
-# (decoding=ngram_fusion) with its weight and word bonus chosen on dev over nine_epochs' grid. Each is paired
+# (decoding=ngram_fusion) with its weight and word bonus chosen on dev over nine_epochs' grid, then with a
+# second dev grid over joint CTC weight, beam size and LM weight around that point. Each is paired
 # with its 9-epoch run at every decoding, and the two heads with each other. The two train side by side at
 # threads=1.
-#   bash experiments/fifteen_epochs/run.sh   # about 90 min on a 2-core CPU with fast bf16
+#   bash experiments/fifteen_epochs/run.sh   # about 105 min on a 2-core CPU with fast bf16
 source "$(dirname "$0")/../common.sh"
 OUT=experiments/fifteen_epochs/results
 DATA=${ASRBENCH_DATA:-data}/builtin
