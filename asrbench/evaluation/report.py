@@ -12,7 +12,8 @@ from asrbench.evaluation.scoring import read_hyps
 # (header, row key, format); percentages and minutes are converted in ``row_from``
 COLUMNS = [
     ("run", "run", "{}"), ("head", "head", "{}"), ("encoder", "encoder", "{}"), ("params M", "params_m", "{:.2f}"),
-    ("WER % [95% CI]", "wer", "{:.2f}"), ("CER %", "cer", "{:.2f}"), ("RTF", "rtf", "{:.4f}"),
+    ("dev WER %", "dev_wer", "{:.2f}"), ("WER % [95% CI]", "wer", "{:.2f}"), ("CER %", "cer", "{:.2f}"),
+    ("RTF", "rtf", "{:.4f}"),
     ("p50 ms", "latency_p50_ms", "{:.1f}"), ("p90 ms", "latency_p90_ms", "{:.1f}"),
     ("1st token p50 ms", "first_token_p50_ms", "{:.1f}"), ("utt/s", "throughput_utt_per_s", "{:.1f}"),
     ("train min", "train_minutes", "{:.1f}"),
@@ -60,6 +61,7 @@ def row_from(name: str, run_dir: Path) -> dict:
         "encoder": choices.get("encoder") or metrics.get("encoder", "?"),
         "error": metrics.get("error", "" if path.is_file() else "no metrics.json"),
         "params_m": parameters / 1e6 if parameters else None,
+        "dev_wer": _percent(metrics.get("dev_wer")),
         "wer": _percent(metrics.get("wer")), "wer_ci_low": _percent(metrics.get("wer_ci_low")),
         "wer_ci_high": _percent(metrics.get("wer_ci_high")), "cer": _percent(metrics.get("cer")),
         "train_minutes": metrics["train_seconds"] / 60 if "train_seconds" in metrics else None,

@@ -28,7 +28,7 @@ def fake_sweep(root: Path) -> Path:
               "test_manifest": "/data/exp8000/test.jsonl", "train_seconds": 600.0}
     fake_run(root, "model=ctc", "ctc", {**common, "wer": 0.20, "wer_ci_low": 0.18, "wer_ci_high": 0.22,
                                         "bench": bench(20.0)})
-    fake_run(root, "model=aed", "aed", {**common, "wer": 0.15, "wer_ci_low": 0.13, "wer_ci_high": 0.17,
+    fake_run(root, "model=aed", "aed", {**common, "dev_wer": 0.12, "wer": 0.15, "wer_ci_low": 0.13, "wer_ci_high": 0.17,
                                         "bench": bench(60.0, first_token=25.0)})
     fake_run(root, "model=slow", "aed", {**common, "wer": 0.25, "wer_ci_low": 0.23, "wer_ci_high": 0.27,
                                          "bench": bench(90.0, first_token=30.0)})
@@ -52,9 +52,9 @@ def test_report_lists_every_run_and_keeps_failed_ones(tmp_path):
 
     write_markdown(rows, tmp_path / "report.md")
     markdown = (tmp_path / "report.md").read_text()
-    assert "| model=aed | aed | transformer_s | 5.00 | 15.00 [13.00, 17.00] | 5.00 | 0.0150 | 60.0 | 120.0 | 25.0 |" \
-        in markdown
-    assert "| model=ctc | ctc | transformer_s | 5.00 | 20.00 [18.00, 22.00] |" in markdown
+    assert "| model=aed | aed | transformer_s | 5.00 | 12.00 | 15.00 [13.00, 17.00] | 5.00 | 0.0150 | 60.0 | 120.0 | " \
+        "25.0 |" in markdown
+    assert "| model=ctc | ctc | transformer_s | 5.00 | - | 20.00 [18.00, 22.00] |" in markdown  # run before dev_wer
     assert "failed: ValueError: boom \\| bang" in markdown
     assert "incomplete: no metrics.json" in markdown
 
@@ -70,7 +70,7 @@ def test_report_lists_every_run_and_keeps_failed_ones(tmp_path):
 
     write_latex(rows, tmp_path / "report.tex")
     latex = (tmp_path / "report.tex").read_text()
-    assert r"model=aed & aed & transformer\_s & 5.00 & 15.00 [13.00, 17.00]" in latex
+    assert r"model=aed & aed & transformer\_s & 5.00 & 12.00 & 15.00 [13.00, 17.00]" in latex
     assert r"\caption{" in latex and "lower-nopunct-v1" in latex
 
 
