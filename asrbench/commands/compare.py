@@ -14,7 +14,7 @@ from rich.table import Table
 from asrbench.commands.paths import positional_paths
 from asrbench.config import CONF_DIR
 from asrbench.data.manifest import read_manifest
-from asrbench.evaluation.scoring import read_hyps, score, wer_by_speaker
+from asrbench.evaluation.scoring import read_hyps, score, speaker_label, wer_by_speaker
 from asrbench.evaluation.stats import error_counts, matched_pairs, paired_bootstrap, sign_test
 
 
@@ -95,12 +95,12 @@ def label_speakers(records: dict[str, list[dict]], manifest: str | None = None,
 
 
 def speaker_tests(records_a: list[dict], records_b: list[dict], n: int = 1000, seed: int = 0) -> dict[str, dict]:
-    """``compare_pair`` on each speaker's utterances (records labelled by ``label_speakers``; no speaker: "?",
-    as in ``wer_by_speaker``)."""
+    """``compare_pair`` on each speaker's utterances (records labelled by ``label_speakers``; speakers named
+    by ``speaker_label``, as in ``wer_by_speaker``)."""
     def of(records: list[dict], speaker: str) -> list[dict]:
-        return [r for r in records if (r.get("speaker") or "?") == speaker]
+        return [r for r in records if speaker_label(r) == speaker]
 
-    speakers = sorted({r.get("speaker") or "?" for r in records_a})
+    speakers = sorted(set(map(speaker_label, records_a)))
     return {speaker: compare_pair(of(records_a, speaker), of(records_b, speaker), n, seed) for speaker in speakers}
 
 

@@ -46,12 +46,17 @@ def score(records: list[dict]) -> dict:
     }
 
 
+def speaker_label(record: dict) -> str:
+    """The speaker a record counts under in per-speaker tables: its ``speaker``, or "?" without one."""
+    return record.get("speaker") or "?"
+
+
 def wer_by_speaker(records: list[dict]) -> dict[str, dict]:
-    """``{speaker: {"wer", "utterances", "ref_words"}}`` over scored records (with ``errors``); a record
-    without a speaker counts as speaker "?"."""
+    """``{speaker: {"wer", "utterances", "ref_words"}}`` over scored records (with ``errors``), by
+    ``speaker_label``."""
     totals: dict[str, dict] = {}
     for record in records:
-        speaker = totals.setdefault(record.get("speaker") or "?", {"errors": 0, "utterances": 0, "ref_words": 0})
+        speaker = totals.setdefault(speaker_label(record), {"errors": 0, "utterances": 0, "ref_words": 0})
         errors = record["errors"]
         speaker["errors"] += errors["sub"] + errors["del"] + errors["ins"]
         speaker["utterances"] += 1
