@@ -6,6 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 EXTRAS ?= test,lm,decode,whisper-test,sweep
 STAMP := $(VENV)/.installed-$(shell echo '$(EXTRAS)' | tr ',' '-')
+# system-deps checks these; .ci/run reads this line to install them with festival
 DEBIAN_PACKAGES := espeak-ng flite fortunes irstlm
 DEMO_RUN := runs/demo
 
