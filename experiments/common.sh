@@ -24,13 +24,13 @@ ensure_ngram() {
 }
 
 # Stage two of the two-stage LLM head (experiments/llm_qformer_finetune): model=llm with two queries a window on
-# the best encoder of the CTC run CTC_RUN (usually $CTC_BASELINE), at the compare_heads budget, threads=1 (runs
-# go two at a time); writes RUN_DIR.log. Needs that CTC run and the LM.
-train_llm_on_ctc_encoder() {  # train_llm_on_ctc_encoder CTC_RUN RUN_DIR OVERRIDES...
-  local ctc=$1 run=$2
+# the encoder of ENCODER_RUN's best checkpoint (usually the CTC run $CTC_BASELINE; any head's run will do), at
+# the compare_heads budget, threads=1 (runs go two at a time); writes RUN_DIR.log. Needs that run and the LM.
+train_llm_on_encoder() {  # train_llm_on_encoder ENCODER_RUN RUN_DIR OVERRIDES...
+  local encoder_run=$1 run=$2
   shift 2
   "$PY" -m asrbench train experiment=compare_heads model=llm model.qformer.num_queries=2 \
-      "encoder.checkpoint=$(ls "$ctc"/checkpoints/best-*.ckpt)" threads=1 resume=true "$@" \
+      "encoder.checkpoint=$(ls "$encoder_run"/checkpoints/best-*.ckpt)" threads=1 resume=true "$@" \
       hydra.run.dir="$run" > "$run.log" 2>&1
 }
 
@@ -60,9 +60,9 @@ ctc_lexicon_ngram_run() {  # ctc_lexicon_ngram_run DIR
 }
 
 # DECODING tuned on dev: an eval sweep of CKPT over the grid GRID_OVERRIDES (comma lists of options under
-# PREFIX, e.g. decoding.ngram.) on the dev split into GRID_DIR/SUBDIR (a Hydra pattern naming each point),
-# then the test split decoded with the lowest-WER point's PREFIX* options into TEST_DIR. Needs DATA (the
-# corpus folder).
+# PREFIX, e.g. decoding.ngram.; several separated by commas) on the dev split into GRID_DIR/SUBDIR (a Hydra
+# pattern naming each point), then the test split decoded with the lowest-WER point's PREFIX* options into
+# TEST_DIR. Needs DATA (the corpus folder).
 tuned_on_dev() {  # tuned_on_dev DECODING PREFIX SUBDIR CKPT GRID_DIR TEST_DIR GRID_OVERRIDES...
   local decoding=$1 prefix=$2 subdir=$3 ckpt=$4 grid=$5 test=$6 chosen
   shift 6
@@ -74,10 +74,11 @@ tuned_on_dev() {  # tuned_on_dev DECODING PREFIX SUBDIR CKPT GRID_DIR TEST_DIR G
   "$PY" -m asrbench eval checkpoint="$ckpt" decoding="$decoding" $chosen hydra.run.dir="$test"
 }
 
-# decoding=ngram_fusion tuned on dev over weight, word bonus and OOV score (tuned_on_dev).
+# decoding=ngram_fusion tuned on dev over weight, word bonus and OOV score (tuned_on_dev); a weights= override
+# (an averaged run's raw weights) is kept for the test decode.
 fusion_tuned_on_dev() {  # fusion_tuned_on_dev CKPT GRID_DIR TEST_DIR GRID_OVERRIDES...
   # shellcheck disable=SC2016  # a Hydra interpolation, not a shell one
-  tuned_on_dev ngram_fusion decoding.ngram. \
+  tuned_on_dev ngram_fusion decoding.ngram.,weights= \
       'w${decoding.ngram.weight}_b${decoding.ngram.word_bonus}_oov${decoding.ngram.oov_score}' "$@"
 }
 

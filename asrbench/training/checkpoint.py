@@ -36,15 +36,15 @@ def load_state_dict(path: str | Path) -> dict[str, torch.Tensor]:
 
 def load_model(path: str | Path, raw_weights: bool = False) -> tuple[ASRModel, dict]:
     """Rebuild the ASRModel stored in an asrbench checkpoint; returns it (eval mode) and its config.
-    ``raw_weights``: of a run trained with ``averaging=ema``, the trained weights instead of their average."""
+    ``raw_weights``: of a run trained with ``averaging=``, the trained weights instead of their average."""
     from asrbench.models.build import build_model
     from asrbench.text.tokenizer import tokenizer_from_tensor
 
     checkpoint = read_checkpoint(path)
     if raw_weights:
         if "current_model_state" not in checkpoint:
-            raise CheckpointError(f"{path} holds one set of weights (it was not trained with averaging=ema): "
-                                  "drop weights=raw")
+            raise CheckpointError(f"{path} holds one set of weights (trained without averaging=, or saved before the "
+                                  "average began): drop weights=raw")
         checkpoint["state_dict"] = checkpoint["current_model_state"]
     try:
         config = checkpoint["hyper_parameters"]["config"]

@@ -1,7 +1,7 @@
-"""Print the ``decoding.ngram.*`` overrides (or those under PREFIX) of the lowest-WER run of an eval sweep
-(ties: the first by name).
+"""Print the ``decoding.ngram.*`` overrides (or those starting with PREFIX, several separated by commas) of
+the lowest-WER run of an eval sweep (ties: the first by name).
 
-    .venv/bin/python experiments/aed_ngram/pick.py SWEEP_DIR [PREFIX]
+    .venv/bin/python experiments/aed_ngram/pick.py SWEEP_DIR [PREFIX[,PREFIX...]]
 """
 
 import json
@@ -17,7 +17,7 @@ def main(sweep: Path, prefix: str = "decoding.ngram.") -> None:
         sys.exit(f"no metrics.json under {sweep}")
     best = min(runs, key=lambda run: json.loads((run / "metrics.json").read_text())["wer"])
     overrides = OmegaConf.load(best / ".hydra" / "overrides.yaml")
-    print(" ".join(o for o in overrides if o.startswith(prefix)))
+    print(" ".join(o for o in overrides if o.startswith(tuple(prefix.split(",")))))
 
 
 if __name__ == "__main__":

@@ -13,11 +13,11 @@ ensure_ctc_baseline
 ensure_lm
 TUNED=(model.lm.finetune=full encoder.freeze=false +optim.lr_scales.encoder=0.1)
 FROZEN=(model.lm.finetune=full encoder.freeze=true)
-train_llm_on_ctc_encoder "$CTC_BASELINE" "$RUNS/encoder_lr0.1" "${TUNED[@]}" trainer.max_epochs=3 &
-train_llm_on_ctc_encoder "$CTC_BASELINE" "$RUNS/frozen_6ep" "${FROZEN[@]}" trainer.max_epochs=6 &
+train_llm_on_encoder "$CTC_BASELINE" "$RUNS/encoder_lr0.1" "${TUNED[@]}" trainer.max_epochs=3 &
+train_llm_on_encoder "$CTC_BASELINE" "$RUNS/frozen_6ep" "${FROZEN[@]}" trainer.max_epochs=6 &
 wait
-train_llm_on_ctc_encoder "$CTC_BASELINE" "$RUNS/encoder_lr0.1_6ep" "${TUNED[@]}" trainer.max_epochs=6 &
-train_llm_on_ctc_encoder "$CTC_BASELINE" "$RUNS/frozen_12ep" "${FROZEN[@]}" trainer.max_epochs=12 &
+train_llm_on_encoder "$CTC_BASELINE" "$RUNS/encoder_lr0.1_6ep" "${TUNED[@]}" trainer.max_epochs=6 &
+train_llm_on_encoder "$CTC_BASELINE" "$RUNS/frozen_12ep" "${FROZEN[@]}" trainer.max_epochs=12 &
 wait
 # The control at equal epochs: the CTC head trained 9 epochs (3 + 6) in one run.
 "$PY" -m asrbench train experiment=compare_heads model=ctc trainer.max_epochs=9 resume=true \

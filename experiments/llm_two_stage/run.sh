@@ -13,10 +13,10 @@ mkdir -p "$OUT" "$RUNS"
 ensure_ctc_baseline
 ensure_lm
 for freeze in true false; do
-  train_llm_on_ctc_encoder "$CTC_BASELINE" "$RUNS/freeze_$freeze" model.lm.finetune=full encoder.freeze=$freeze &
+  train_llm_on_encoder "$CTC_BASELINE" "$RUNS/freeze_$freeze" model.lm.finetune=full encoder.freeze=$freeze &
 done
 wait
-train_llm_on_ctc_encoder "$CTC_BASELINE" "$RUNS/lora" model.lm.finetune=lora encoder.freeze=true
+train_llm_on_encoder "$CTC_BASELINE" "$RUNS/lora" model.lm.finetune=lora encoder.freeze=true
 for name in freeze_true freeze_false lora; do
   copy_evidence "$RUNS/$name" "$OUT/$name"
   compare_with "${name}_vs_ctc" "$CTC_BASELINE" experiments/compare_heads/results/model=ctc "$RUNS/$name" "$OUT"

@@ -22,7 +22,7 @@ ensure_lm
     resume=true hydra.run.dir="$CTC9" > "$CTC9.log" 2>&1
 "$PY" -m asrbench train experiment=compare_heads model=aed trainer.max_epochs=9 threads=1 resume=true \
     hydra.run.dir="$AED9" > "$AED9.log" 2>&1 &
-train_llm_on_ctc_encoder "$CTC9" "$LLM9" model.lm.finetune=full encoder.freeze=true trainer.max_epochs=6 &
+train_llm_on_encoder "$CTC9" "$LLM9" model.lm.finetune=full encoder.freeze=true trainer.max_epochs=6 &
 wait
 AED_CKPT=$(ls "$AED9"/checkpoints/best-*.ckpt)
 "$PY" -m asrbench eval checkpoint="$AED_CKPT" decoding=beam hydra.run.dir="$AED9/beam"

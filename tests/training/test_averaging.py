@@ -1,4 +1,4 @@
-"""averaging=ema: the checkpoints, and so every decode, hold the moving average of the weights, and the raw
+"""averaging=ema|uniform: the checkpoints, and so every decode, hold the average of the weights, and the raw
 weights beside it (that a killed run resumes from them is tests/training/test_resume.py's)."""
 
 import pytest
@@ -48,5 +48,39 @@ def test_checkpoints_hold_the_moving_average_of_the_weights_after_each_step(tiny
         assert all(torch.equal(value, expected[f"model.{name}"]) for name, value in model.state_dict().items())
     del checkpoint["current_model_state"]
     torch.save(checkpoint, tmp_path / "plain.ckpt")
-    with pytest.raises(CheckpointError, match=r"plain\.ckpt holds one set of weights .*averaging=ema"):
+    with pytest.raises(CheckpointError, match=r"plain\.ckpt holds one set of weights .*averaging="):
         load_model(tmp_path / "plain.ckpt", raw_weights=True)
+
+
+def test_uniform_average_is_the_mean_from_its_start_and_raw_weights_are_validated_before_it(
+        tiny_corpus, tmp_path, monkeypatch):
+    raw, validated = [], []  # the weights after each optimiser step; those each validation decodes
+
+    def record(self, outputs, batch, batch_idx):
+        raw.append({name: value.detach().clone() for name, value in self.state_dict().items()})
+
+    def record_validated(self, batch, batch_idx):
+        if batch_idx == 0 and not self.trainer.sanity_checking:
+            validated.append({name: value.detach().clone() for name, value in self.state_dict().items()})
+        return validate(self, batch, batch_idx)
+
+    validate = ASRTask.validation_step
+    monkeypatch.setattr(ASRTask, "on_train_batch_end", record, raising=False)
+    monkeypatch.setattr(ASRTask, "validation_step", record_validated)
+    steps_per_epoch = 5  # 8 training utterances in 8 s batches (by duration): checked below
+    start = steps_per_epoch + 1  # in the second epoch
+    overrides = [f"corpus.out_dir={tiny_corpus}", *QUICK, "averaging=uniform", f"averaging.start_step={start}"]
+    metrics = run(compose("train", overrides), tmp_path)
+    assert metrics["steps"] == len(raw) == 2 * steps_per_epoch and len(validated) == 2
+
+    mean = {name: torch.stack([weights[name] for weights in raw[start:]]).mean(0)
+            for name, value in raw[-1].items() if value.is_floating_point()}
+    changed = {name for name in mean if not torch.equal(raw[-1][name], raw[start][name])}
+    assert changed
+    assert all(torch.equal(value, raw[steps_per_epoch - 1][name]) for name, value in validated[0].items())
+    checkpoint = read_checkpoint(tmp_path / "checkpoints" / "last.ckpt")
+    for name, value in validated[1].items():
+        expected = mean[name] if name in changed else raw[-1][name]
+        torch.testing.assert_close(value, expected, rtol=0, atol=1e-6, msg=name)
+        torch.testing.assert_close(checkpoint["state_dict"][name], expected, rtol=0, atol=1e-6, msg=name)
+        assert torch.equal(checkpoint["current_model_state"][name], raw[-1][name]), name

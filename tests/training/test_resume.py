@@ -1,6 +1,7 @@
 """A run that crashes mid-epoch and resumes ends bit-identical to one that never stopped (on CPU),
 and the same seed twice gives the same weights and hypotheses, with or without waveform augmentation; with
-averaging=ema the resumed run trains on from the raw weights and ends with the same average."""
+averaging=ema the resumed run trains on from the raw weights and ends with the same average, and with
+averaging=uniform begun after the crash, it starts its average as the uninterrupted run did."""
 
 import pytest
 import torch
@@ -19,8 +20,9 @@ def weights(run_dir):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("options", [[], ["data/augment=speed_noise_reverb"],
-                                     ["averaging=ema", "averaging.start_step=1"]],
-                         ids=["plain", "augmented", "ema"])
+                                     ["averaging=ema", "averaging.start_step=1"],
+                                     ["averaging=uniform", "averaging.start_step=5"]],
+                         ids=["plain", "augmented", "ema", "uniform_begun_after_the_crash"])
 def test_crash_then_resume_is_bit_identical_and_runs_are_deterministic(tiny_corpus, tmp_path, monkeypatch, options):
     overrides = [f"corpus.out_dir={tiny_corpus}", *BASE, *options]
     reference = run(compose("train", overrides), tmp_path / "a")
