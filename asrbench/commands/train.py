@@ -105,16 +105,21 @@ def build_trainer(cfg: DictConfig, run_dir: Path, resuming: bool = False) -> L.T
     """Lightning trainer with the best checkpoint by dev WER and ``last.ckpt`` at every validation and
     every ``checkpoint_every_n_steps`` steps (Lightning writes both atomically: temp file, then rename)."""
     directory = run_dir / "checkpoints"
-    # Both write the same last.ckpt (without the version counter the second would write last-v1.ckpt).
+    # All write the same last.ckpt (without the version counter the second would write last-v1.ckpt).
     # No "=" in file names: Hydra would read "checkpoint=best-epoch=02.ckpt" as a malformed override.
     best = RelocatableCheckpoint(dirpath=directory, filename="best-epoch{epoch:02d}-wer{dev_wer:.4f}",
                                  monitor="dev_wer", mode="min", save_top_k=1, save_last=True,
                                  enable_version_counter=False, auto_insert_metric_name=False)
     periodic = ModelCheckpoint(dirpath=directory, save_top_k=0, save_last=True, enable_version_counter=False,
                                every_n_train_steps=cfg.checkpoint_every_n_steps)
+    # Lightning writes a save_last copy only at a step where its callback also saved a checkpoint, so after an
+    # epoch whose dev WER did not improve, the two above would leave last.ckpt up to checkpoint_every_n_steps
+    # behind, the end of training included. This one writes last.ckpt after every validation.
+    after_validation = ModelCheckpoint(dirpath=directory, filename="last", enable_version_counter=False)
     loggers = [csv_logger(run_dir, resuming), TensorBoardLogger(run_dir, name="tb", version="")]
     # Timer keeps the training time in the checkpoints, so a resumed run reports the total, not its last leg.
-    callbacks = [best, periodic, Timer(verbose=False), RichProgressBar(leave=True), LearningRateMonitor()]
+    callbacks = [best, periodic, after_validation, Timer(verbose=False), RichProgressBar(leave=True),
+                 LearningRateMonitor()]
     if cfg.get("averaging"):  # swaps the average in for validation and writes it as the checkpoints' weights
         callbacks.append(instantiate(cfg.averaging))
     return instantiate(cfg.trainer, default_root_dir=str(run_dir), logger=loggers, callbacks=callbacks)

@@ -42,6 +42,23 @@ def test_non_finite_losses_skip_the_batch_and_never_touch_the_weights(tiny_corpu
     assert all(torch.isfinite(v).all() for v in checkpoint["state_dict"].values())
 
 
+def test_last_checkpoint_holds_the_end_of_training_when_the_last_epoch_was_not_the_best(tiny_corpus, tmp_path,
+                                                                                         monkeypatch):
+    from asrbench.training.module import ASRTask
+
+    def worse_every_epoch(self):
+        self._dev_refs, self._dev_hyps = [], []
+        self.log("dev_wer", float(self.current_epoch))
+
+    monkeypatch.setattr(ASRTask, "on_validation_epoch_end", worse_every_epoch)
+    metrics = tiny_run(tiny_corpus, tmp_path, "trainer.max_epochs=2", "checkpoint_every_n_steps=3")
+    assert metrics["steps"] % 3  # the periodic copy's last write is before the end
+    (best,) = (tmp_path / "checkpoints").glob("best-*.ckpt")
+    assert best.name.startswith("best-epoch00")
+    last = read_checkpoint(tmp_path / "checkpoints" / "last.ckpt")
+    assert last["global_step"] == metrics["steps"] > read_checkpoint(best)["global_step"]
+
+
 def test_interrupted_checkpoint_write_keeps_the_previous_file(tiny_corpus, tmp_path, monkeypatch):
     tiny_run(tiny_corpus, tmp_path, "trainer.max_epochs=1")
     last = tmp_path / "checkpoints" / "last.ckpt"
