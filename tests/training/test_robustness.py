@@ -13,6 +13,7 @@ from asrbench.commands.train import run
 from asrbench.models.asr_model import ASRModel
 from asrbench.text.tokenizer import SentencePieceTokenizer
 from asrbench.training.checkpoint import CheckpointError, load_model, read_checkpoint
+from asrbench.training.module import ASRTask
 from tests.conftest import compose
 
 QUICK = ["encoder=transformer_xs", "data.batch_seconds=8", "data.num_workers=0", "evaluate=false",
@@ -44,8 +45,6 @@ def test_non_finite_losses_skip_the_batch_and_never_touch_the_weights(tiny_corpu
 
 def test_last_checkpoint_holds_the_end_of_training_when_the_last_epoch_was_not_the_best(tiny_corpus, tmp_path,
                                                                                          monkeypatch):
-    from asrbench.training.module import ASRTask
-
     def worse_every_epoch(self):
         self._dev_refs, self._dev_hyps = [], []
         self.log("dev_wer", float(self.current_epoch))
