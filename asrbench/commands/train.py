@@ -105,16 +105,15 @@ def build_trainer(cfg: DictConfig, run_dir: Path, resuming: bool = False) -> L.T
     """Lightning trainer with the best checkpoint by dev WER and ``last.ckpt`` at every validation and
     every ``checkpoint_every_n_steps`` steps (Lightning writes both atomically: temp file, then rename)."""
     directory = run_dir / "checkpoints"
-    # All write the same last.ckpt (without the version counter the second would write last-v1.ckpt).
     # No "=" in file names: Hydra would read "checkpoint=best-epoch=02.ckpt" as a malformed override.
     best = RelocatableCheckpoint(dirpath=directory, filename="best-epoch{epoch:02d}-wer{dev_wer:.4f}",
-                                 monitor="dev_wer", mode="min", save_top_k=1, save_last=True,
-                                 enable_version_counter=False, auto_insert_metric_name=False)
+                                 monitor="dev_wer", mode="min", save_top_k=1, enable_version_counter=False,
+                                 auto_insert_metric_name=False)
+    # The next two write the same last.ckpt (without the version counter the second would write last-v1.ckpt).
     periodic = ModelCheckpoint(dirpath=directory, save_top_k=0, save_last=True, enable_version_counter=False,
                                every_n_train_steps=cfg.checkpoint_every_n_steps)
-    # Lightning writes a save_last copy only at a step where its callback also saved a checkpoint, so after an
-    # epoch whose dev WER did not improve, the two above would leave last.ckpt up to checkpoint_every_n_steps
-    # behind, the end of training included. This one writes last.ckpt after every validation.
+    # Not best's save_last: Lightning writes that copy only when best itself saved, so after an epoch whose dev
+    # WER did not improve last.ckpt would lag up to checkpoint_every_n_steps behind, the end of training included.
     after_validation = ModelCheckpoint(dirpath=directory, filename="last", enable_version_counter=False)
     loggers = [csv_logger(run_dir, resuming), TensorBoardLogger(run_dir, name="tb", version="")]
     # Timer keeps the training time in the checkpoints, so a resumed run reports the total, not its last leg.
